@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# install-deps.sh - install the Debian 12 packages dmarcguard builds, runs and
+# tests with. Idempotent: installs only what is missing, runs apt-get update
+# first when anything is. Must run as root (or with sudo on PATH).
+set -euo pipefail
+
+# Build and runtime libraries.
+build_packages=(
+  build-essential cmake pkg-config
+  libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev
+  libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev publicsuffix dns-root-data
+)
+# What the test suite needs: Check, a real authoritative DNS server, dig.
+test_packages=(check nsd dnsutils)
+
+want=("${build_packages[@]}")
+if [ "${1:-}" = "--test" ]; then
+  want+=("${test_packages[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# Debian's nsd package starts a system instance on port 53 where an init
+# system runs; the tests start their own on a free loopback port and need
+# nothing from it.
