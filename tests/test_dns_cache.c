@@ -2,11 +2,11 @@
  * test_dns_cache - lifetimes, expiry, replacement and LRU eviction of the
  * DNS answer cache, driven with explicit times.
  */
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "dns_cache.h"
+#include "test_main.h"
 
 static const struct dns_cache_limits limits = {
 	.max_ttl = 3600, .max_negative_ttl = 900, .tempfail_ttl = 2,
@@ -29,7 +29,7 @@ static const struct {
 
 START_TEST(test_lifetime)
 {
-	struct dns_answer *a = _i == 0 ? NULL : NULL;
+	struct dns_answer *a;
 
 	if (lifetime_cases[_i].status == DNS_STATUS_TEMPFAIL)
 		a = dns_answer_tempfail(DNS_TYPE_TXT, "servfail");
@@ -157,19 +157,13 @@ main(void)
 {
 	Suite *s = suite_create("dns_cache");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_lifetime, 0,
-			    (int)(sizeof(lifetime_cases) / sizeof(lifetime_cases[0])));
+			    TEST_ROWS(lifetime_cases));
 	tcase_add_test(tc, test_get_put_expire);
 	tcase_add_test(tc, test_replace);
 	tcase_add_test(tc, test_lru_eviction);
 	tcase_add_test(tc, test_many_entries);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return test_run_suite(s);
 }

@@ -4,7 +4,6 @@
  * timeouts as temporary failures, cache hits that never reach the server,
  * merged in-flight look-ups, and the nameserver list syntax.
  */
-#include <check.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "nsd_server.h"
 #include "resolver.h"
+#include "test_main.h"
 
 static struct nsd_server server;
 
@@ -325,12 +325,10 @@ main(void)
 	Suite *s = suite_create("resolver");
 	TCase *tc = tcase_create("nsd");
 	TCase *syntax = tcase_create("syntax");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_unchecked_fixture(tc, server_up, server_down);
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_lookup_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_loop_test(tc, test_lookup_table, 0, TEST_ROWS(cases));
 	tcase_add_test(tc, test_record_contents);
 	tcase_add_test(tc, test_cache_hits_reach_server_once);
 	tcase_add_test(tc, test_ttl_expiry_requeries);
@@ -338,13 +336,9 @@ main(void)
 	tcase_add_test(tc, test_timeout_on_silent_server);
 	tcase_add_test(tc, test_concurrent_lookups_merge);
 	tcase_add_loop_test(syntax, test_nameserver_syntax, 0,
-			    (int)(sizeof(nameserver_cases) / sizeof(nameserver_cases[0])));
+			    TEST_ROWS(nameserver_cases));
 	tcase_add_test(syntax, test_bad_settings_refused);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, syntax);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return test_run_suite(s);
 }
