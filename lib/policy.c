@@ -148,6 +148,10 @@ decide_no_policy(const struct policy_settings *s, const struct policy_input *in,
 		if (in->aligned_pass) {
 			out->action = ACTION_ACCEPT;
 			out->reason = "protected-aligned-pass";
+		} else if (in->aligned_temperror) {
+			/* never enforce on DNS doubt */
+			out->action = s->temperror;
+			out->reason = "dns-temperror";
 		} else {
 			out->action = ACTION_REJECT;
 			out->raised = 1;

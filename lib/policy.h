@@ -79,6 +79,7 @@ struct policy_input {
 	int testing;			/* t=y */
 	unsigned pct_sample;		/* 0..99, drawn by the caller */
 	int aligned_pass;		/* an aligned SPF or DKIM pass (also without a record) */
+	int aligned_temperror;		/* an aligned SPF or DKIM check failed temporarily */
 	int client_authenticated;
 	const char *client_address;
 	/* DKIM signing domains with a verified signature, for the allow list */

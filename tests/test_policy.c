@@ -31,7 +31,7 @@ static const struct {
 	enum dmarc_outcome outcome;
 	enum dmarc_request request;
 	unsigned pct, sample;
-	int testing, aligned_pass;
+	int testing, aligned_pass;	/* aligned_pass 2: aligned temperror */
 	const char *signer;
 	enum action want;
 	const char *want_reason;
@@ -99,6 +99,9 @@ static const struct {
 	{ "protected domain without record, aligned pass", PLAIN, "ministry.example",
 	  "192.0.2.1", 0, NULL, NONE, P_UNSPEC, 100, 0, 0, 1, NULL, ACTION_ACCEPT,
 	  "protected-aligned-pass", 0 },
+	{ "protected domain without record, DNS doubt", PLAIN, "ministry.example",
+	  "192.0.2.1", 0, NULL, NONE, P_UNSPEC, 100, 0, 0, 2, NULL, ACTION_TEMPFAIL,
+	  "dns-temperror", 0 },
 	{ "protected beats allow list", PLAIN, "ministry.example", "198.51.100.25", 0, NULL,
 	  FAIL, P_NONE, 100, 0, 0, 0, NULL, ACTION_REJECT, "dmarc-fail-protected-domain", 1 },
 	{ "relaxed domain: published none only", PLAIN, "lists.relaxed.example", "192.0.2.1", 0,
@@ -154,7 +157,8 @@ START_TEST(test_decide)
 		.pct = cases[_i].pct,
 		.pct_sample = cases[_i].sample,
 		.testing = cases[_i].testing,
-		.aligned_pass = cases[_i].aligned_pass,
+		.aligned_pass = cases[_i].aligned_pass == 1,
+		.aligned_temperror = cases[_i].aligned_pass == 2,
 		.client_authenticated = cases[_i].authenticated,
 		.client_address = cases[_i].client,
 		.passing_signers = signers,

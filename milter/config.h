@@ -1,0 +1,81 @@
+/*
+ * config - dmarcguard's configuration: one immutable, refcounted snapshot.
+ *
+ * The file is `Key value` lines; `#` starts a comment (outside values that
+ * need none); keys are case-insensitive; list-valued keys may repeat and
+ * add up, other keys may appear once. Every key, its type, default and
+ * one-line help live in one table (config_table.c), from which the parser,
+ * the sample conf/dmarcguard.conf and the man page are checked. With no
+ * file, or a file with only Socket and AuthservID, the embedded defaults
+ * apply. An unknown key, a bad value or an unreadable file is an error
+ * "file:line: reason" and the daemon refuses to start (or to reload).
+ *
+ * Thread-safety: a snapshot is never modified after config_load returns;
+ * config_ref/config_unref are atomic, so a reload can swap snapshots while
+ * messages still hold the old one (see config_holder).
+ */
+#ifndef DMARCGUARD_CONFIG_H
+#define DMARCGUARD_CONFIG_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "policy.h"
+
+struct config {
+	atomic_int refs;
+	char *source;			/* file name, or "(embedded defaults)" */
+	char **raw;			/* each key's text as configured, by table index */
+
+	/* process */
+	char *socket;
+	unsigned socket_mode;
+	char *socket_group;
+	char *user;
+	char *pid_file;
+	int syslog;
+	int syslog_facility;
+
+	/* evaluation */
+	char *authserv_id;
+	char *nameservers;
+	int dns_recursion;
+	unsigned dns_timeout_ms;
+	unsigned dns_cache_size;
+	char *public_suffix_list;
+	unsigned max_signatures;
+	unsigned min_rsa_bits;
+	int allow_partial_body;
+	struct policy_settings policy;
+	char *domain_rules_file;
+
+	/* milter output */
+	char *reject_text;
+	char *tempfail_text;
+	int add_authentication_results;
+	int remove_own_authentication_results;
+};
+
+/*
+ * config_load - read path (NULL: embedded defaults only) into a new
+ * snapshot with one reference. NULL on error, with "file:line: reason"
+ * (or "file: reason") in error.
+ */
+struct config *config_load(const char *path, char *error, size_t size);
+struct config *config_ref(struct config *config);
+/* config_unref - drop a reference; the last frees; accepts NULL, sets *config NULL */
+void config_unref(struct config **config);
+
+/* config_key_count/config_key_name/config_key_default/config_key_help - the table, for tests and docs */
+size_t config_key_count(void);
+const char *config_key_name(size_t i);
+const char *config_key_default(size_t i);
+const char *config_key_help(size_t i);
+
+/* config_print - write every key with its value in this snapshot, as a config file */
+void config_print(const struct config *config, FILE *out);
+/* config_write_sample - the commented sample file conf/dmarcguard.conf */
+void config_write_sample(FILE *out);
+
+#endif

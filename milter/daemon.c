@@ -1,0 +1,206 @@
+/*
+ * daemon - start-up sequence, reload thread and shutdown (see daemon.h).
+ *
+ * Thread-safety: daemon_run runs on the main thread; the reload thread
+ * only builds new runtimes and installs them through runtime.c.
+ */
+#include "daemon.h"
+#include "config_table.h"
+#include "filter.h"
+#include "log.h"
+#include "process.h"
+#include "runtime.h"
+#include "version.h"
+
+#include <libmilter/mfapi.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Keys read once at start: a reload cannot change them. */
+static const char *const restart_keys[] = {
+	"Socket", "SocketMode", "SocketGroup", "UserID", "PidFile", "Syslog", "SyslogFacility",
+};
+
+struct reload_args {
+	const char *config_path;
+	sigset_t signals;
+};
+
+static void
+warn_restart_keys(const struct config *old, const struct config *new)
+{
+	for (size_t i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
+		const struct config_key *key = config_key_find(restart_keys[i]);
+		size_t k = (size_t)(key - config_keys);
+
+		if (strcmp(old->raw[k], new->raw[k]) != 0)
+			log_msg(LOG_WARNING, "reload: %s changed; it takes effect on restart only",
+				key->name);
+	}
+}
+
+static void
+reload(const char *path)
+{
+	char error[1024];
+	const char *why = NULL;
+	struct config *config = config_load(path, error, sizeof(error));
+	struct runtime *rt, *old;
+
+	if (config == NULL) {
+		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", error);
+		return;
+	}
+	if ((old = runtime_acquire()) != NULL) {
+		warn_restart_keys(old->config, config);
+		runtime_unref(&old);
+	}
+	if ((rt = runtime_new(config, &why)) == NULL) {
+		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", why);
+		return;
+	}
+	runtime_install(rt);
+	log_msg(LOG_NOTICE, "configuration reloaded from %s", path ? path : "(embedded defaults)");
+}
+
+static void *
+reload_main(void *arg)
+{
+	struct reload_args *a = arg;
+	int sig;
+
+	for (;;) {
+		if (sigwait(&a->signals, &sig) == 0 && sig == SIGUSR1)
+			reload(a->config_path);
+	}
+	return NULL;
+}
+
+/* postfix_address - libmilter's "inet:PORT@HOST" is Postfix's "inet:HOST:PORT" */
+static void
+postfix_address(const char *socket, char *out, size_t size)
+{
+	const char *path = process_socket_path(socket), *rest, *at;
+	int v6 = strncmp(socket, "inet6:", 6) == 0;
+
+	if (path != NULL) {
+		snprintf(out, size, "unix:%s", path);
+		return;
+	}
+	rest = strchr(socket, ':') + 1;
+	if ((at = strchr(rest, '@')) == NULL)
+		snprintf(out, size, "inet:localhost:%s", rest);
+	else if (v6)
+		snprintf(out, size, "inet:[%s]:%.*s", at + 1, (int)(at - rest), rest);
+	else
+		snprintf(out, size, "inet:%s:%.*s", at + 1, (int)(at - rest), rest);
+}
+
+static void
+print_mta_lines(const char *socket)
+{
+	char postfix[300];
+
+	postfix_address(socket, postfix, sizeof(postfix));
+	printf("dmarcguard %s listening on %s\n"
+	       "Postfix main.cf:\n"
+	       "  smtpd_milters = %s\n"
+	       "  non_smtpd_milters = %s\n"
+	       "  milter_default_action = tempfail\n"
+	       "Sendmail .mc:\n"
+	       "  INPUT_MAIL_FILTER(`dmarcguard', `S=%s, F=T, T=S:30s;R:2m;E:5m')\n",
+	       dmarcguard_version(), socket, postfix, postfix, socket);
+	fflush(stdout);
+}
+
+/* drain - let in-flight connections finish after libmilter stopped listening */
+static void
+drain(void)
+{
+	for (int i = 0; i < DAEMON_DRAIN_SECONDS * 10 && filter_active_connections() > 0; i++)
+		usleep(100 * 1000);
+	if (filter_active_connections() > 0)
+		log_msg(LOG_WARNING, "stopping with %d connections still open",
+			filter_active_connections());
+}
+
+int
+daemon_run(const char *config_path, struct config *config, int foreground)
+{
+	struct reload_args reload_args = { .config_path = config_path };
+	struct runtime *rt;
+	pthread_t reloader;
+	char error[1024], pid_file[512];
+	const char *why = NULL;
+	int rc;
+
+	log_open("dmarcguard", config->syslog, config->syslog_facility, foreground);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	sigemptyset(&reload_args.signals);
+	sigaddset(&reload_args.signals, SIGUSR1);
+	/* Every thread inherits this mask: SIGTERM and SIGINT reach only
+	 * libmilter's signal thread (which sigwaits for them), SIGUSR1 only
+	 * our reload thread. */
+	sigset_t blocked = reload_args.signals;
+
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	snprintf(pid_file, sizeof(pid_file), "%s", config->pid_file);
+
+	if (!foreground && process_daemonize(error, sizeof(error)) < 0)
+		goto fail;
+	if (process_write_pidfile(config->pid_file, error, sizeof(error)) < 0
+	    || process_prepare_socket_dir(config->socket, error, sizeof(error)) < 0)
+		goto fail;
+	if (smfi_setconn(config->socket) != MI_SUCCESS
+	    || smfi_register(*filter_description()) != MI_SUCCESS) {
+		snprintf(error, sizeof(error), "libmilter refused socket %s", config->socket);
+		goto fail;
+	}
+	if (smfi_opensocket(1) != MI_SUCCESS) {
+		snprintf(error, sizeof(error), "cannot open socket %s (in use, or no permission?)",
+			 config->socket);
+		goto fail;
+	}
+	if (process_socket_permissions(config->socket, config->socket_mode, config->socket_group,
+				       error, sizeof(error)) < 0
+	    || process_drop_privileges(config->user, error, sizeof(error)) < 0)
+		goto fail;
+	if (foreground)
+		print_mta_lines(config->socket);
+	/* Threads start here: resolver, reload thread, libmilter workers. */
+	if ((rt = runtime_new(config, &why)) == NULL) {
+		snprintf(error, sizeof(error), "%s", why);
+		config = NULL;
+		goto fail;
+	}
+	config = NULL;
+	runtime_install(rt);
+	if (pthread_create(&reloader, NULL, reload_main, &reload_args) != 0) {
+		snprintf(error, sizeof(error), "cannot start the reload thread");
+		goto fail;
+	}
+	log_msg(LOG_NOTICE, "dmarcguard %s started (pid %ld, configuration %s)",
+		dmarcguard_version(), (long)getpid(), config_path ? config_path : "embedded");
+	rc = smfi_main();
+	log_msg(LOG_NOTICE, "stopping: waiting for messages in flight");
+	drain();
+	pthread_cancel(reloader);
+	pthread_join(reloader, NULL);
+	runtime_shutdown();
+	process_remove_pidfile(pid_file);
+	log_msg(LOG_NOTICE, "stopped");
+	return rc == MI_SUCCESS ? 0 : 1;
+fail:
+	log_msg(LOG_ERR, "cannot start: %s", error);
+	config_unref(&config);
+	runtime_shutdown();
+	return 1;
+}

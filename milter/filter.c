@@ -1,0 +1,360 @@
+/*
+ * filter - libmilter callbacks (see filter.h).
+ *
+ * Per connection: client address and name, HELO, negotiated flags. Per
+ * message (MAIL FROM to end of message or abort): a reference to the
+ * runtime in force when it started, and the lib/ message evaluation.
+ * Anything that goes wrong on a message ends in a 451 tempfail at end of
+ * message: mail is never lost and never passed on doubt.
+ *
+ * Thread-safety: see filter.h; the active-connection count is atomic.
+ */
+#include "filter.h"
+#include "alert_log.h"
+#include "log.h"
+#include "reply.h"
+#include "runtime.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define WANT_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE)
+#define WANT_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NORCPT | SMFIP_HDR_LEADSPC \
+		    | SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR \
+		    | SMFIP_NR_EOH | SMFIP_NR_BODY)
+
+static atomic_int active_connections;
+
+struct conn {
+	unsigned long steps;		/* negotiated protocol flags */
+	char client_ip[INET6_ADDRSTRLEN];
+	char client_name[256];
+	char helo[256];
+	struct runtime *rt;		/* of the message in progress */
+	struct message *msg;
+	const char *failure;		/* first internal error of the message */
+};
+
+static sfsistat
+reply(struct conn *c, unsigned long no_reply_flag)
+{
+	return c != NULL && (c->steps & no_reply_flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+static void
+message_end(struct conn *c)
+{
+	message_free(&c->msg);
+	runtime_unref(&c->rt);
+	c->failure = NULL;
+}
+
+/* conn_get - the connection's state, made on first use */
+static struct conn *
+conn_get(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL && (c = calloc(1, sizeof(*c))) != NULL) {
+		smfi_setpriv(ctx, c);
+		atomic_fetch_add(&active_connections, 1);
+	}
+	return c;
+}
+
+/* on_negotiate - called once per milter connection, before connect */
+static sfsistat
+on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+	     unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+	     unsigned long *pf2, unsigned long *pf3)
+{
+	struct conn *c = conn_get(ctx);
+
+	(void)f2;
+	(void)f3;
+	if (c == NULL)
+		return SMFIS_REJECT;	/* libmilter: refuse this connection */
+	*pf0 = f0 & WANT_ACTIONS;
+	*pf1 = f1 & WANT_STEPS;
+	*pf2 = 0;
+	*pf3 = 0;
+	c->steps = *pf1;
+	if ((f0 & WANT_ACTIONS) != WANT_ACTIONS)
+		log_msg(LOG_WARNING, "MTA lacks header or quarantine actions (offered 0x%lx)", f0);
+	return SMFIS_CONTINUE;
+}
+
+/* address_text - sockaddr to text, IPv4-mapped IPv6 as IPv4 */
+static void
+address_text(const struct sockaddr *sa, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			inet_ntop(AF_INET, a->s6_addr + 12, out, (socklen_t)size);
+		else
+			inet_ntop(AF_INET6, a, out, (socklen_t)size);
+	}
+}
+
+static sfsistat
+on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	address_text((const struct sockaddr *)hostaddr, c->client_ip, sizeof(c->client_ip));
+	snprintf(c->client_name, sizeof(c->client_name), "%s", hostname ? hostname : "");
+	return reply(c, SMFIP_NR_CONN);
+}
+
+static sfsistat
+on_helo(SMFICTX *ctx, char *helo)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		snprintf(c->helo, sizeof(c->helo), "%s", helo ? helo : "");
+	return reply(c, SMFIP_NR_HELO);
+}
+
+/* strip_angles - "<a@b>" to "a@b", in place */
+static char *
+strip_angles(char *addr)
+{
+	size_t n;
+
+	if (addr == NULL)
+		return "";
+	addr += strspn(addr, " \t");
+	n = strlen(addr);
+	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>') {
+		addr[n - 1] = '\0';
+		addr++;
+	}
+	return addr;
+}
+
+static sfsistat
+on_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct envelope env;
+	const char *error = NULL;
+	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	message_end(c);
+	memset(&env, 0, sizeof(env));
+	env.queue_id = smfi_getsymval(ctx, "i");
+	env.client_ip = c->client_ip;
+	env.client_name = c->client_name;
+	env.helo = c->helo;
+	env.mail_from = strip_angles(argv ? argv[0] : NULL);
+	env.authenticated = auth != NULL && auth[0] != '\0';
+	if ((c->rt = runtime_acquire()) == NULL)
+		c->failure = "no configuration";
+	else if ((c->msg = message_new(c->rt->engine, &c->rt->message_settings, &env,
+				       &error)) == NULL)
+		c->failure = error ? error : "cannot start evaluation";
+	return reply(c, SMFIP_NR_MAIL);
+}
+
+static sfsistat
+on_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	char *spaced = NULL;
+	int rc = 0;
+
+	if (c == NULL || c->msg == NULL || c->failure != NULL)
+		return reply(c, SMFIP_NR_HDR);
+	/* Without SMFIP_HDR_LEADSPC the MTA ate the space after the colon;
+	 * put the usual one back so DKIM's simple canonicalization can work. */
+	if (!(c->steps & SMFIP_HDR_LEADSPC) && asprintf(&spaced, " %s", value) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = message_header(c->msg, name, spaced ? spaced : value,
+				    strlen(spaced ? spaced : value));
+	free(spaced);
+	if (rc < 0)
+		c->failure = "header processing failed";
+	return reply(c, SMFIP_NR_HDR);
+}
+
+static sfsistat
+on_eoh(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL && c->msg != NULL && c->failure == NULL && message_eoh(c->msg) < 0)
+		c->failure = "end of headers failed";
+	return reply(c, SMFIP_NR_EOH);
+}
+
+static sfsistat
+on_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL && c->msg != NULL && c->failure == NULL
+	    && message_body(c->msg, chunk, len) < 0)
+		c->failure = "body processing failed";
+	return reply(c, SMFIP_NR_BODY);
+}
+
+/* apply_headers - drop A-R fields claiming our id, add ours on top */
+static int
+apply_headers(SMFICTX *ctx, const struct conn *c, const struct config *cfg,
+	      const struct verdict *v)
+{
+	char value[8192];
+
+	if (cfg->remove_own_authentication_results) {
+		for (size_t i = v->own_authres_count; i > 0; i--)
+			if (smfi_chgheader(ctx, "Authentication-Results",
+					   (int)v->own_authres[i - 1], NULL) != MI_SUCCESS)
+				return -1;
+	}
+	if (cfg->add_authentication_results && v->authres != NULL) {
+		/* with SMFIP_HDR_LEADSPC the value carries its own leading space */
+		snprintf(value, sizeof(value), "%s%s",
+			 (c->steps & SMFIP_HDR_LEADSPC) ? " " : "", v->authres);
+		if (smfi_insheader(ctx, 0, "Authentication-Results", value) != MI_SUCCESS)
+			return -1;
+	}
+	return 0;
+}
+
+static sfsistat
+tempfail(SMFICTX *ctx, const struct config *cfg, const char *domain, const char *reason)
+{
+	char text[1024];
+
+	reply_expand(cfg ? cfg->tempfail_text : "Temporary failure, try again later",
+		     domain, reason, text, sizeof(text));
+	smfi_setreply(ctx, "451", "4.7.0", text);
+	return SMFIS_TEMPFAIL;
+}
+
+static sfsistat
+carry_out(SMFICTX *ctx, struct conn *c, const struct verdict *v)
+{
+	const struct config *cfg = c->rt->config;
+	char text[1024], why[512];
+
+	switch (v->decision.action) {
+	case ACTION_ACCEPT:
+		return SMFIS_ACCEPT;
+	case ACTION_QUARANTINE:
+		snprintf(why, sizeof(why), "dmarcguard: %s (From domain %s)", v->decision.reason,
+			 v->from_domain[0] ? v->from_domain : "unknown");
+		if (smfi_quarantine(ctx, why) != MI_SUCCESS)
+			return tempfail(ctx, cfg, v->from_domain, "quarantine-failed");
+		return SMFIS_ACCEPT;
+	case ACTION_REJECT:
+		reply_expand(cfg->reject_text, v->from_domain, v->decision.reason, text,
+			     sizeof(text));
+		smfi_setreply(ctx, "550", "5.7.1", text);
+		return SMFIS_REJECT;
+	case ACTION_TEMPFAIL:
+		break;
+	}
+	return tempfail(ctx, cfg, v->from_domain, v->decision.reason);
+}
+
+static sfsistat
+on_eom(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	const struct verdict *v;
+	const char *qid = smfi_getsymval(ctx, "i");
+	sfsistat rc;
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	if (c->msg == NULL || c->failure != NULL) {
+		log_queue(LOG_ERR, qid, "internal error, answering tempfail: %s",
+			  c->failure ? c->failure : "no message state");
+		rc = tempfail(ctx, c->rt ? c->rt->config : NULL, "", "internal-error");
+		message_end(c);
+		return rc;
+	}
+	if (qid != NULL)
+		message_set_queue_id(c->msg, qid);
+	v = message_finish(c->msg);
+	if (v->decision.action != ACTION_TEMPFAIL && apply_headers(ctx, c, c->rt->config, v) < 0) {
+		log_queue(LOG_ERR, qid, "cannot change headers, answering tempfail");
+		rc = tempfail(ctx, c->rt->config, v->from_domain, "header-change-failed");
+	} else {
+		rc = carry_out(ctx, c, v);
+	}
+	alert_log(v);
+	message_end(c);
+	return rc;
+}
+
+static sfsistat
+on_abort(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		message_end(c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+on_close(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL) {
+		message_end(c);
+		free(c);
+		smfi_setpriv(ctx, NULL);
+		atomic_fetch_sub(&active_connections, 1);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc description = {
+	.xxfi_name = "dmarcguard",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = WANT_ACTIONS,
+	.xxfi_connect = on_connect,
+	.xxfi_helo = on_helo,
+	.xxfi_envfrom = on_envfrom,
+	.xxfi_header = on_header,
+	.xxfi_eoh = on_eoh,
+	.xxfi_body = on_body,
+	.xxfi_eom = on_eom,
+	.xxfi_abort = on_abort,
+	.xxfi_close = on_close,
+	.xxfi_negotiate = on_negotiate,
+};
+
+struct smfiDesc *
+filter_description(void)
+{
+	return &description;
+}
+
+int
+filter_active_connections(void)
+{
+	return atomic_load(&active_connections);
+}

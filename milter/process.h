@@ -1,0 +1,37 @@
+/*
+ * process - the daemon's life as a Unix process: detaching, the PID
+ * file, the unix socket's directory and permissions, dropping privileges.
+ * Every function returns 0, or -1 with a reason written to error.
+ *
+ * Thread-safety: called by the main thread during start-up and shutdown
+ * only (fork and setuid are process-wide).
+ */
+#ifndef DMARCGUARD_PROCESS_H
+#define DMARCGUARD_PROCESS_H
+
+#include <stddef.h>
+
+/* process_daemonize - fork, setsid, chdir /, stdio to /dev/null */
+int process_daemonize(char *error, size_t size);
+
+/* process_write_pidfile - write our pid to path (empty path: nothing) */
+int process_write_pidfile(const char *path, char *error, size_t size);
+void process_remove_pidfile(const char *path);
+
+/* process_socket_path - the file of a unix:/local: socket spec, or NULL */
+const char *process_socket_path(const char *socket_spec);
+
+/* process_prepare_socket_dir - create the unix socket's directory if missing */
+int process_prepare_socket_dir(const char *socket_spec, char *error, size_t size);
+
+/* process_socket_permissions - chmod and chgrp a unix socket after it exists */
+int process_socket_permissions(const char *socket_spec, unsigned mode,
+			       const char *group, char *error, size_t size);
+
+/*
+ * process_drop_privileges - become "user" or "user:group" (empty: stay).
+ * Refuses to run as root when asked to become another user and that fails.
+ */
+int process_drop_privileges(const char *user, char *error, size_t size);
+
+#endif

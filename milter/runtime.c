@@ -1,0 +1,99 @@
+/*
+ * runtime - current configuration + engine, swapped on reload (see
+ * runtime.h).
+ *
+ * Thread-safety: `current` is the only mutable global of the daemon; it is
+ * read and written under `current_lock`.
+ */
+#include "runtime.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runtime *current;
+
+void
+engine_settings_from_config(const struct config *c, struct engine_settings *s)
+{
+	engine_settings_init(s);
+	s->resolver.nameservers = c->nameservers;
+	s->resolver.recursive = c->dns_recursion;
+	s->resolver.timeout_ms = c->dns_timeout_ms;
+	s->resolver.cache_entries = c->dns_cache_size;
+	s->public_suffix_list = c->public_suffix_list;
+	s->dkim.max_signatures = c->max_signatures;
+	s->dkim.min_rsa_bits = c->min_rsa_bits;
+	s->receiver_name = c->authserv_id;
+}
+
+struct runtime *
+runtime_new(struct config *config, const char **error_r)
+{
+	struct runtime *rt = calloc(1, sizeof(*rt));
+	struct engine_settings es;
+
+	if (rt == NULL) {
+		*error_r = "out of memory";
+		config_unref(&config);
+		return NULL;
+	}
+	engine_settings_from_config(config, &es);
+	if ((rt->engine = engine_new(&es, error_r)) == NULL) {
+		config_unref(&config);
+		free(rt);
+		return NULL;
+	}
+	atomic_init(&rt->refs, 1);
+	rt->config = config;
+	rt->message_settings.policy = &config->policy;
+	rt->message_settings.authserv_id = config->authserv_id;
+	rt->message_settings.allow_partial_body = config->allow_partial_body;
+	return rt;
+}
+
+void
+runtime_unref(struct runtime **rtp)
+{
+	struct runtime *rt = *rtp;
+
+	if (rt == NULL)
+		return;
+	*rtp = NULL;
+	if (atomic_fetch_sub(&rt->refs, 1) != 1)
+		return;
+	engine_free(&rt->engine);
+	config_unref(&rt->config);
+	free(rt);
+}
+
+void
+runtime_install(struct runtime *rt)
+{
+	struct runtime *old;
+
+	pthread_mutex_lock(&current_lock);
+	old = current;
+	current = rt;
+	pthread_mutex_unlock(&current_lock);
+	runtime_unref(&old);
+}
+
+struct runtime *
+runtime_acquire(void)
+{
+	struct runtime *rt;
+
+	pthread_mutex_lock(&current_lock);
+	rt = current;
+	if (rt != NULL)
+		atomic_fetch_add(&rt->refs, 1);
+	pthread_mutex_unlock(&current_lock);
+	return rt;
+}
+
+void
+runtime_shutdown(void)
+{
+	runtime_install(NULL);
+}

@@ -1,0 +1,240 @@
+/*
+ * test_config - the configuration file: embedded defaults, every value
+ * type, errors that name file and line, repeatable lists, and the sample
+ * conf/dmarcguard.conf kept in step with the key table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "test_main.h"
+#include "test_paths.h"
+
+static char path[64];
+
+static const char *
+write_conf(const char *text)
+{
+	int fd;
+
+	strcpy(path, "/tmp/dmarcguard-conf-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	return path;
+}
+
+START_TEST(test_embedded_defaults)
+{
+	char error[512] = "";
+	struct config *c = config_load(NULL, error, sizeof(error));
+
+	ck_assert_msg(c != NULL, "%s", error);
+	ck_assert_str_eq(c->socket, "local:/run/dmarcguard/dmarcguard.sock");
+	ck_assert_str_eq(c->source, "(embedded defaults)");
+	ck_assert_int_eq(c->syslog, 1);
+	ck_assert_int_eq(c->syslog_facility, LOG_MAIL);
+	ck_assert_uint_eq(c->dns_timeout_ms, 3000);
+	ck_assert_uint_eq(c->max_signatures, 10);
+	ck_assert_uint_eq(c->socket_mode, 0660);
+	ck_assert_int_eq(c->policy.fail_floor, ACTION_QUARANTINE);
+	ck_assert_int_eq(c->policy.malformed_from, ACTION_REJECT);
+	ck_assert_int_eq(c->policy.temperror, ACTION_TEMPFAIL);
+	ck_assert_int_eq(c->policy.no_policy, ACTION_ACCEPT);
+	ck_assert_int_eq(c->policy.dry_run, 0);
+	ck_assert_int_eq(netlist_match(c->policy.trusted_networks, "127.0.0.1"), 1);
+	ck_assert_int_eq(netlist_match(c->policy.trusted_networks, "::1"), 1);
+	ck_assert_int_eq(netlist_match(c->policy.trusted_networks, "192.0.2.1"), 0);
+	ck_assert_ptr_nonnull(c->authserv_id);
+	ck_assert_str_ne(c->authserv_id, "HOSTNAME");
+	ck_assert_str_eq(c->nameservers, "");
+	ck_assert_ptr_null(c->policy.domain_rules);
+	config_unref(&c);
+	ck_assert_ptr_null(c);
+}
+END_TEST
+
+START_TEST(test_minimal_file)
+{
+	char error[512] = "";
+	struct config *c = config_load(write_conf("Socket inet:8891@127.0.0.1\n"
+						  "AuthservID mx.example.org\n"), error, sizeof(error));
+
+	ck_assert_msg(c != NULL, "%s", error);
+	ck_assert_str_eq(c->socket, "inet:8891@127.0.0.1");
+	ck_assert_str_eq(c->authserv_id, "mx.example.org");
+	ck_assert_uint_eq(c->dns_timeout_ms, 3000);
+	unlink(path);
+	config_unref(&c);
+}
+END_TEST
+
+START_TEST(test_all_types)
+{
+	char error[512] = "";
+	struct config *c = config_load(write_conf(
+		"# a comment\n"
+		"  socket   unix:/run/x.sock   # trailing comment\n"
+		"SocketMode 0600\n"
+		"Syslog no\n"
+		"SyslogFacility local3\n"
+		"DNSTimeout 1500ms\n"
+		"Nameservers 127.0.0.1@5353, ::1\n"
+		"FailFloor reject\n"
+		"TempErrorAction accept\n"
+		"TrustedNetworks 10.0.0.0/8\n"
+		"TrustedNetworks 192.0.2.0/24\n"
+		"AllowFromDomains partner.example .lists.example\n"
+		"DryRun yes\n"
+		"RejectText Go away: %{domain}#1 # a comment\n"), error, sizeof(error));
+
+	ck_assert_msg(c != NULL, "%s", error);
+	ck_assert_str_eq(c->socket, "unix:/run/x.sock");
+	ck_assert_uint_eq(c->socket_mode, 0600);
+	ck_assert_int_eq(c->syslog, 0);
+	ck_assert_int_eq(c->syslog_facility, LOG_LOCAL3);
+	ck_assert_uint_eq(c->dns_timeout_ms, 1500);
+	ck_assert_str_eq(c->nameservers, "127.0.0.1@5353, ::1");
+	ck_assert_int_eq(c->policy.fail_floor, ACTION_REJECT);
+	ck_assert_int_eq(c->policy.temperror, ACTION_ACCEPT);
+	/* the file's first TrustedNetworks replaces the default, the second adds */
+	ck_assert_int_eq(netlist_match(c->policy.trusted_networks, "127.0.0.1"), 0);
+	ck_assert_int_eq(netlist_match(c->policy.trusted_networks, "10.1.2.3"), 1);
+	ck_assert_int_eq(netlist_match(c->policy.trusted_networks, "192.0.2.9"), 1);
+	ck_assert_int_eq(domain_set_match(c->policy.allow_from_domains, "a.lists.example"), 1);
+	ck_assert_int_eq(c->policy.dry_run, 1);
+	ck_assert_str_eq(c->reject_text, "Go away: %{domain}#1");
+	unlink(path);
+	config_unref(&c);
+}
+END_TEST
+
+/* Each bad file must be refused with this "line: reason" fragment. */
+static const struct {
+	const char *text;
+	const char *want;
+} bad_cases[] = {
+	{ "Sokcet local:/x\n", ":1: unknown key \"Sokcet\"" },
+	{ "\n\nDryRun maybe\n", ":3: DryRun takes yes or no" },
+	{ "Socket /run/x.sock\n", ":1: socket must start with" },
+	{ "Socket local:run/x.sock\n", ":1: a unix socket needs an absolute path" },
+	{ "Socket inet:99999@127.0.0.1\n", ":1: socket port must be" },
+	{ "Socket inet:25@\n", ":1: inet socket host is empty" },
+	{ "DNSTimeout 0\n", ":1: DNSTimeout must be a duration" },
+	{ "DNSTimeout 5 minutes\n", ":1: DNSTimeout must be a duration" },
+	{ "MaxSignatures 1000\n", ":1: MaxSignatures must be a number from 1 to 100" },
+	{ "MaxSignatures -1\n", ":1: MaxSignatures must be a number" },
+	{ "SocketMode 0999\n", ":1: SocketMode must be an octal mode" },
+	{ "SyslogFacility kern\n", ":1: SyslogFacility: unknown syslog facility" },
+	{ "Nameservers dns.example.com\n", ":1: Nameservers: nameserver must be an IPv4" },
+	{ "FailFloor tempfail\n", ":1: FailFloor takes accept, quarantine or reject" },
+	{ "TempErrorAction quarantine\n", ":1: TempErrorAction takes tempfail or accept" },
+	{ "TrustedNetworks 10.0.0.1/8\n", ":1: TrustedNetworks: address has bits set" },
+	{ "AllowFromDomains a..b\n", ":1: AllowFromDomains: empty label" },
+	{ "PidFile run/x.pid\n", ":1: PidFile must be an absolute path" },
+	{ "DomainRulesFile /nonexistent/rules\n", ":1: /nonexistent/rules: No such file" },
+	{ "AuthservID two words\n", ":1: AuthservID must be one token" },
+	{ "DryRun yes\nDryRun no\n", ":2: DryRun given again (first at line 1)" },
+	{ "DryRun\n", ":1: DryRun needs a value" },
+	{ "FailFloor\n", ":1: FailFloor needs a value" },
+};
+
+START_TEST(test_bad_files)
+{
+	char error[512] = "", want[600];
+	const char *p = write_conf(bad_cases[_i].text);
+	struct config *c = config_load(p, error, sizeof(error));
+
+	ck_assert_msg(c == NULL, "accepted: %s", bad_cases[_i].text);
+	snprintf(want, sizeof(want), "%s%s", p, bad_cases[_i].want);
+	ck_assert_msg(strncmp(error, want, strlen(want)) == 0, "got \"%s\", want \"%s...\"",
+		      error, want);
+	unlink(p);
+}
+END_TEST
+
+START_TEST(test_unreadable_file)
+{
+	char error[512] = "";
+
+	ck_assert_ptr_null(config_load("/nonexistent/dmarcguard.conf", error, sizeof(error)));
+	ck_assert_str_eq(error, "/nonexistent/dmarcguard.conf: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_rules_file_error_names_its_line)
+{
+	char error[512] = "", rules[64], conf[256];
+	int fd;
+
+	strcpy(rules, "/tmp/dmarcguard-rules-XXXXXX");
+	fd = mkstemp(rules);
+	ck_assert_int_eq(write(fd, "protect a.example\nprotekt b.example\n", 36), 36);
+	close(fd);
+	snprintf(conf, sizeof(conf), "\nDomainRulesFile %s\n", rules);
+	ck_assert_ptr_null(config_load(write_conf(conf), error, sizeof(error)));
+	ck_assert_msg(strstr(error, ":2: rule must start with") != NULL, "%s", error);
+	unlink(path);
+	unlink(rules);
+}
+END_TEST
+
+START_TEST(test_sample_in_step_with_table)
+{
+	char sample_path[512], error[512] = "";
+	char *want = NULL, *have;
+	size_t want_len = 0, have_len;
+	FILE *mem = open_memstream(&want, &want_len), *f;
+	struct config *c;
+
+	config_write_sample(mem);
+	fclose(mem);
+	snprintf(sample_path, sizeof(sample_path), "%s/../conf/dmarcguard.conf", test_source_dir());
+	f = fopen(sample_path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", sample_path);
+	have = calloc(1, want_len + 65536);
+	have_len = fread(have, 1, want_len + 65535, f);
+	fclose(f);
+	ck_assert_msg(have_len == want_len && memcmp(have, want, want_len) == 0,
+		      "conf/dmarcguard.conf is out of step with the key table; regenerate it "
+		      "with: dmarcguard --sample-config > conf/dmarcguard.conf");
+	/* and it loads: everything commented, so the defaults */
+	c = config_load(sample_path, error, sizeof(error));
+	ck_assert_msg(c != NULL, "%s", error);
+	config_unref(&c);
+	free(want);
+	free(have);
+}
+END_TEST
+
+START_TEST(test_every_default_is_valid_and_helped)
+{
+	for (size_t i = 0; i < config_key_count(); i++) {
+		ck_assert_ptr_nonnull(config_key_default(i));
+		ck_assert_msg(strlen(config_key_help(i)) > 10, "%s lacks help", config_key_name(i));
+	}
+	ck_assert_ptr_null(config_key_name(config_key_count()));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_embedded_defaults);
+	tcase_add_test(tc, test_minimal_file);
+	tcase_add_test(tc, test_all_types);
+	tcase_add_loop_test(tc, test_bad_files, 0, TEST_ROWS(bad_cases));
+	tcase_add_test(tc, test_unreadable_file);
+	tcase_add_test(tc, test_rules_file_error_names_its_line);
+	tcase_add_test(tc, test_sample_in_step_with_table);
+	tcase_add_test(tc, test_every_default_is_valid_and_helped);
+	suite_add_tcase(s, tc);
+	return test_run_suite(s);
+}
