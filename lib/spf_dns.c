@@ -1,0 +1,426 @@
+/*
+ * spf_dns - libspf2's DNS layer over our resolver (see spf_dns.h).
+ *
+ * Which look-ups are terms: libspf2 1.2.10 asks in a fixed pattern. The
+ * first TXT query of a check fetches the checked domain's record; later
+ * TXT queries fetch include/redirect targets (terms). MX queries are
+ * "mx" terms; PTR queries are "ptr" terms when libspf2 asks with
+ * should_cache set and the %{p} macro's validation otherwise (no term).
+ * Address queries are "a" terms (should_cache set) or "exists" terms (not
+ * set), except those for the names of the MX or PTR answer just before
+ * them, in that answer's order, which belong to that term. So the layer
+ * remembers the last MX/ptr answer and the last %{p} answer and ticks
+ * their names off as libspf2 asks for them. One pattern is miscounted: an
+ * "a" term for the very name an "mx" term would have looked up next, right
+ * after that term matched early with a "-" qualifier inside an include,
+ * counts as part of it. That under-counts by at most ten look-ups per
+ * MX/PTR answer, each of which was itself a term.
+ *
+ * Thread-safety: see spf_dns.h; the only static data is constant.
+ */
+#include "spf_dns.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <spf2/spf.h>
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "dns_answer.h"
+#include "dns_name.h"
+#include "resolver.h"
+
+/*
+ * A term's compiled form must stay under libspf2's 511-byte limit by more
+ * than sizeof(SPF_data_t) (4), or SPF_INIT_STRING_LITERAL's "ds_avail =
+ * avail - 4" wraps and the next literal is copied unchecked into a 4 KB
+ * stack buffer (CVE-2023-42118, fixed upstream in d14abff, not in Debian
+ * 12's 1.2.10-7.2). See term_cost for the bound.
+ */
+#define TERM_COST_MAX 500
+
+enum kind {
+	KIND_RECORD,	/* the checked domain's own record */
+	KIND_TERM,	/* a DNS-querying term */
+	KIND_PART,	/* an address look-up for an MX/PTR name */
+	KIND_MACRO,	/* the %{p} macro's PTR look-up */
+};
+
+/* The names of one MX/PTR answer, ticked off as libspf2 looks them up. */
+struct expect {
+	struct dns_answer *answer;
+	size_t next, count;
+};
+
+struct spf_dns_layer {
+	SPF_dns_server_t server;
+	struct resolver *resolver;
+	uint64_t deadline_ms;
+	unsigned unsafe;
+	int record_fetched;
+	struct spf_dns_counts counts;
+	enum spf_dns_stop stop;
+	const char *problem;
+	struct expect mech;	/* names of an "mx" or "ptr" term */
+	struct expect macro;	/* names of the %{p} macro's PTR answer */
+};
+
+static const char explanation[] = "SPF check failed";
+
+/* spf_dns_now_ms - CLOCK_MONOTONIC in milliseconds */
+uint64_t
+spf_dns_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* expect_set - await the first `limit` names of an MX/PTR answer, if any */
+static void
+expect_set(struct expect *e, struct dns_answer *answer, size_t limit)
+{
+	dns_answer_unref(&e->answer);
+	e->next = e->count = 0;
+	if (answer->status != DNS_STATUS_ANSWER)
+		return;
+	e->answer = dns_answer_ref(answer);
+	e->count = answer->count < limit ? answer->count : limit;
+}
+
+/* expect_take - whether name is the next name awaited; ticks it off */
+static int
+expect_take(struct expect *e, const char *name)
+{
+	if (e->answer != NULL && e->next < e->count
+	    && strcasecmp(name, (const char *)e->answer->records[e->next].data) == 0) {
+		e->next++;
+		return 1;
+	}
+	dns_answer_unref(&e->answer);
+	e->next = e->count = 0;
+	return 0;
+}
+
+/* classify - what libspf2 is asking for (see the file header) */
+static enum kind
+classify(struct spf_dns_layer *l, const char *name, ns_type type, int should_cache)
+{
+	switch (type) {
+	case ns_t_txt:
+		if (l->record_fetched)
+			return KIND_TERM;
+		l->record_fetched = 1;
+		return KIND_RECORD;
+	case ns_t_ptr:
+		return should_cache ? KIND_TERM : KIND_MACRO;
+	case ns_t_a:
+	case ns_t_aaaa:
+		return expect_take(should_cache ? &l->mech : &l->macro, name)
+		    ? KIND_PART : KIND_TERM;
+	default:
+		return KIND_TERM;
+	}
+}
+
+/* is_spf - whether TXT data is an SPF record: "v=spf1", then space or end */
+static int
+is_spf(const unsigned char *data, size_t len)
+{
+	return len >= 6 && strncasecmp((const char *)data, "v=spf1", 6) == 0
+	    && (len == 6 || data[6] == ' ');
+}
+
+/*
+ * term_cost - an upper bound of the bytes libspf2 compiles a term of n
+ * bytes with pct '%' signs into: literal text of at most n + pct bytes
+ * ("%-" becomes 3 bytes), at most pct + 1 literal blocks with a 4-byte
+ * header and up to 7 bytes of padding each, at most pct variables of 8
+ * bytes and an 8-byte CIDR block. Real records stay far below the limit.
+ */
+static size_t
+term_cost(size_t n, size_t pct)
+{
+	return n + pct + 11 * (pct + 1) + 8 * pct + 8;
+}
+
+/* record_refusal - why libspf2 must not see this SPF record, or NULL */
+static const char *
+record_refusal(const unsigned char *txt, size_t len, unsigned unsafe)
+{
+	size_t i = 0;
+
+	for (i = 0; i < len; i++)
+		if (txt[i] < 0x20 || txt[i] > 0x7e)
+			return "SPF record holds a control or non-ASCII byte";
+	i = 0;
+	while (i < len) {
+		size_t start, pct = 0;
+
+		while (i < len && txt[i] == ' ')
+			i++;
+		for (start = i; i < len && txt[i] != ' '; i++) {
+			int var;
+
+			if (txt[i] != '%' || i + 1 >= len || txt[i + 1] == ' ')
+				continue;
+			pct++;
+			if (txt[++i] != '{' || i + 1 >= len)
+				continue;	/* an escape: "%%", "%_", "%-" */
+			var = tolower(txt[i + 1]);
+			if ((var == 'l' || var == 's') && (unsafe & SPF_DNS_UNSAFE_LOCAL))
+				return "SPF record uses %{l} or %{s} with an unusable local-part";
+			if (var == 'h' && (unsafe & SPF_DNS_UNSAFE_HELO))
+				return "SPF record uses %{h} with an unusable HELO name";
+		}
+		if (term_cost(i - start, pct) > TERM_COST_MAX)
+			return "SPF term too long for libspf2 (CVE-2023-42118 guard)";
+	}
+	return NULL;
+}
+
+/* rr_status - an answer without records; NULL only without memory */
+static SPF_dns_rr_t *
+rr_status(struct spf_dns_layer *l, const char *name, ns_type type, int herrno)
+{
+	return SPF_dns_rr_new_init(&l->server, name, type, 0, herrno);
+}
+
+/* stop - remember why the check ends and make libspf2 stop with it */
+static SPF_dns_rr_t *
+stop(struct spf_dns_layer *l, const char *name, ns_type type,
+     enum spf_dns_stop why, const char *problem)
+{
+	if (l->stop == SPF_DNS_GO) {
+		l->stop = why;
+		l->problem = problem;
+	}
+	return rr_status(l, name, type, TRY_AGAIN);
+}
+
+/* add_data - append one record's bytes (plus extra zeroed bytes) as rr[n] */
+static int
+add_data(SPF_dns_rr_t *rr, int n, const void *data, size_t len, size_t extra)
+{
+	if (SPF_dns_rr_buf_realloc(rr, n, len + extra + 1) != SPF_E_SUCCESS)
+		return -1;
+	memset(rr->rr[n], 0, len + extra + 1);
+	memcpy(rr->rr[n], data, len);
+	return 0;
+}
+
+/*
+ * add_records - fill rr from a positive answer. Returns the number of
+ * records, or -1 with *refusal set (a refused record) or not (memory).
+ */
+static int
+add_records(struct spf_dns_layer *l, SPF_dns_rr_t *rr, enum kind kind,
+	    const struct dns_answer *a, const char **refusal)
+{
+	int n = 0, spf = 0;
+
+	*refusal = NULL;
+	for (size_t i = 0; i < a->count; i++) {
+		const struct dns_record *r = &a->records[i];
+		int bare = 0;
+
+		if (a->type == DNS_TYPE_A && r->len != sizeof(struct in_addr))
+			continue;
+		if (a->type == DNS_TYPE_AAAA && r->len != sizeof(struct in6_addr))
+			continue;
+		if (a->type == DNS_TYPE_PTR && n == SPF_DNS_MAX_PTR_NAMES)
+			break;
+		if (a->type == DNS_TYPE_TXT) {
+			if (!is_spf(r->data, r->len))
+				continue;
+			spf++;
+			if (*refusal == NULL)
+				*refusal = record_refusal(r->data, r->len, l->unsafe);
+			if (*refusal != NULL)
+				continue;
+			bare = r->len == 6;	/* "v=spf1" needs a space for libspf2 */
+		}
+		if (add_data(rr, n, r->data, r->len, (size_t)bare) < 0)
+			return -1;
+		if (bare)
+			rr->rr[n]->txt[6] = ' ';
+		n++;
+	}
+	if (kind == KIND_RECORD)
+		l->counts.top_records = spf;
+	return *refusal != NULL ? -1 : n;
+}
+
+/* to_rr - libspf2's form of an answer */
+static SPF_dns_rr_t *
+to_rr(struct spf_dns_layer *l, const char *name, ns_type type, enum kind kind,
+      const struct dns_answer *a)
+{
+	static const int herrno[] = {
+		[DNS_STATUS_ANSWER] = NETDB_SUCCESS,
+		[DNS_STATUS_NXDOMAIN] = HOST_NOT_FOUND,
+		[DNS_STATUS_NODATA] = NO_DATA,
+		[DNS_STATUS_TEMPFAIL] = TRY_AGAIN,
+	};
+	int ttl = a->ttl > INT_MAX ? INT_MAX : (int)a->ttl;
+	SPF_dns_rr_t *rr = SPF_dns_rr_new_init(&l->server, name, type, ttl,
+					       herrno[a->status]);
+	const char *refusal;
+	int n;
+
+	if (rr == NULL || a->status != DNS_STATUS_ANSWER)
+		return rr;
+	if ((n = add_records(l, rr, kind, a, &refusal)) < 0) {
+		SPF_dns_rr_free(rr);
+		if (refusal != NULL)
+			return stop(l, name, type, SPF_DNS_STOP_RECORD, refusal);
+		return stop(l, name, type, SPF_DNS_STOP_MEMORY, "out of memory");
+	}
+	rr->num_rr = n;
+	if (n == 0)
+		rr->herrno = NO_DATA;
+	return rr;
+}
+
+/* shorten - drop labels on the left until at most 253 characters remain */
+static const char *
+shorten(const char *name)
+{
+	size_t len = strlen(name);
+	const char *dot;
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	while (len > DNS_NAME_MAX && (dot = memchr(name, '.', len)) != NULL) {
+		len -= (size_t)(dot + 1 - name);
+		name = dot + 1;
+	}
+	return name;
+}
+
+/* layer_lookup - libspf2's lookup hook; never returns NULL but without memory */
+static SPF_dns_rr_t *
+layer_lookup(SPF_dns_server_t *server, const char *name, ns_type type,
+	     int should_cache)
+{
+	struct spf_dns_layer *l = server->hook;
+	struct dns_answer *a;
+	SPF_dns_rr_t *rr;
+	enum kind kind;
+	uint64_t now;
+
+	if (l->stop != SPF_DNS_GO)
+		return rr_status(l, name, type, TRY_AGAIN);
+	if (type != ns_t_a && type != ns_t_aaaa && type != ns_t_mx
+	    && type != ns_t_ptr && type != ns_t_txt)
+		return rr_status(l, name, type, NO_DATA);	/* ns_t_spf (99) */
+	kind = classify(l, name, type, should_cache);
+	if (kind == KIND_TERM && ++l->counts.terms > SPF_DNS_MAX_TERMS)
+		return stop(l, name, type, SPF_DNS_STOP_TERMS,
+			    "more than 10 DNS-querying terms");
+	if ((now = spf_dns_now_ms()) >= l->deadline_ms)
+		return stop(l, name, type, SPF_DNS_STOP_TIMEOUT, "DNS time budget spent");
+	if (++l->counts.queries > SPF_DNS_MAX_QUERIES)
+		return stop(l, name, type, SPF_DNS_STOP_QUERIES, "too many DNS look-ups");
+
+	a = resolver_lookup(l->resolver, shorten(name), (uint16_t)type,
+			    (unsigned)(l->deadline_ms - now));
+	/* The look-up had the rest of the budget: its timeout is ours. */
+	if (a->status == DNS_STATUS_TEMPFAIL && (spf_dns_now_ms() >= l->deadline_ms
+	    || (a->reason != NULL && strcmp(a->reason, "timeout") == 0))) {
+		dns_answer_unref(&a);
+		return stop(l, name, type, SPF_DNS_STOP_TIMEOUT, "DNS time budget spent");
+	}
+	if (kind == KIND_TERM && (a->status == DNS_STATUS_NXDOMAIN
+				  || a->status == DNS_STATUS_NODATA)
+	    && ++l->counts.voids > SPF_DNS_MAX_VOIDS) {
+		dns_answer_unref(&a);
+		return stop(l, name, type, SPF_DNS_STOP_VOIDS,
+			    "more than 2 void DNS look-ups");
+	}
+	if (type == ns_t_mx || type == ns_t_ptr)
+		expect_set(kind == KIND_MACRO ? &l->macro : &l->mech, a,
+			   type == ns_t_mx ? SPF_DNS_MAX_MX_NAMES : SPF_DNS_MAX_PTR_NAMES);
+	rr = to_rr(l, name, type, kind, a);
+	dns_answer_unref(&a);
+	return rr;
+}
+
+/* layer_get_exp - libspf2's explanation hook: fixed text, no look-up */
+static SPF_errcode_t
+layer_get_exp(SPF_server_t *server, const char *domain, char **buf, size_t *len)
+{
+	(void)server;
+	(void)domain;
+	if (*buf == NULL || *len < sizeof(explanation)) {
+		char *p = realloc(*buf, sizeof(explanation));
+
+		if (p == NULL)
+			return SPF_E_NO_MEMORY;
+		*buf = p;
+		*len = sizeof(explanation);
+	}
+	memcpy(*buf, explanation, sizeof(explanation));
+	return SPF_E_SUCCESS;
+}
+
+struct spf_dns_layer *
+spf_dns_layer_new(struct resolver *resolver, uint64_t deadline_ms, unsigned unsafe)
+{
+	struct spf_dns_layer *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	l->server.destroy = NULL;	/* we own it, not SPF_server_free */
+	l->server.lookup = layer_lookup;
+	l->server.get_exp = layer_get_exp;
+	l->server.name = "dmarcguard";
+	l->server.hook = l;
+	l->resolver = resolver;
+	l->deadline_ms = deadline_ms;
+	l->unsafe = unsafe;
+	l->counts.top_records = -1;
+	return l;
+}
+
+void
+spf_dns_layer_free(struct spf_dns_layer **layer)
+{
+	struct spf_dns_layer *l = *layer;
+
+	if (l == NULL)
+		return;
+	dns_answer_unref(&l->mech.answer);
+	dns_answer_unref(&l->macro.answer);
+	free(l);
+	*layer = NULL;
+}
+
+struct SPF_dns_server_struct *
+spf_dns_layer_server(struct spf_dns_layer *layer)
+{
+	return &layer->server;
+}
+
+enum spf_dns_stop
+spf_dns_layer_stop(const struct spf_dns_layer *layer, const char **problem_r)
+{
+	*problem_r = layer->problem != NULL ? layer->problem : "";
+	return layer->stop;
+}
+
+void
+spf_dns_layer_counts(const struct spf_dns_layer *layer, struct spf_dns_counts *counts)
+{
+	*counts = layer->counts;
+}
