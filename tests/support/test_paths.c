@@ -14,3 +14,9 @@ test_binary_dir(void)
 {
 	return DMARCGUARD_TEST_BINARY_DIR;
 }
+
+const char *
+test_dmarcguard_binary(void)
+{
+	return DMARCGUARD_BINARY;
+}

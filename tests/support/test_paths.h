@@ -10,4 +10,7 @@ const char *test_source_dir(void);
 /* test_binary_dir - absolute path of tests/ in the build tree */
 const char *test_binary_dir(void);
 
+/* test_dmarcguard_binary - the built daemon executable */
+const char *test_dmarcguard_binary(void);
+
 #endif
