@@ -1,0 +1,487 @@
+/*
+ * dkim_verify - DKIM verification on libopendkim (see dkim_verify.h).
+ *
+ * libopendkim parses, canonicalizes and checks the cryptography. This file
+ * repairs line ends on the way in, caps the signatures to evaluate in the
+ * prescreen callback, and turns each DKIM_SIGINFO into one result:
+ * verified means no error recorded, the PASSED flag and a matching body
+ * hash; otherwise dkim_sig_geterror tells a key look-up failure (temperror
+ * or permerror) from a bad signature (fail). Our local rules (rsa-sha1,
+ * short RSA keys, l=) then apply to verified signatures.
+ *
+ * l= detection: libopendkim hashes at most l= octets and does not say
+ * whether more followed, so dkim_bodylen measures the canonical body.
+ *
+ * Library set-up: DKIM_LIBFLAGS_BADSIGHANDLES keeps malformed signatures in
+ * the list (reported as neutral) and stops a message without From from
+ * aborting verification; DKIM_OPTS_MINKEYBITS is min_rsa_bits (libopendkim
+ * marks verified but short RSA keys); DKIM_OPTS_TIMEOUT 0 lets our own
+ * per-look-up deadline (dkim_dns) rule.
+ *
+ * Thread-safety: see dkim_verify.h; nothing here is static and mutable.
+ */
+#include "dkim_verify.h"
+#include "dkim_bodylen.h"
+#include "dkim_dns.h"
+#include "dns_name.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum state { ST_HEADERS, ST_BODY, ST_DONE, ST_FAILED };
+enum screen { SCREEN_EVALUATE, SCREEN_CAPPED, SCREEN_BADNAME };
+
+struct dkimv_lib {
+	DKIM_LIB *dkim;
+	struct dkimv_dns *dns;
+	struct dkimv_settings settings;
+};
+
+struct dkimv {
+	struct dkimv_lib *lib;
+	DKIM *dkim;
+	enum state state;
+	int unsigned_msg;	/* dkim_eoh found nothing to verify */
+	int prev_cr;		/* body: last octet given was CR */
+	char *id;
+	char *hbuf;		/* header field being rebuilt */
+	size_t hsize;
+	unsigned char *screen;	/* enum screen per signature, from prescreen */
+	int nscreen;
+	struct dkimv_bodylen blen;
+	struct dkimv_signature *sigs;
+	size_t nsigs;
+	char error[256];
+	unsigned char conv[8192];	/* body chunk with CRLF repaired */
+};
+
+void
+dkimv_settings_init(struct dkimv_settings *settings)
+{
+	memset(settings, 0, sizeof(*settings));
+	settings->max_signatures = 10;
+	settings->min_rsa_bits = 1024;
+}
+
+const char *
+dkimv_result_name(enum dkimv_result result)
+{
+	switch (result) {
+	case DKIMV_PASS: return "pass";
+	case DKIMV_FAIL: return "fail";
+	case DKIMV_POLICY: return "policy";
+	case DKIMV_NEUTRAL: return "neutral";
+	case DKIMV_TEMPERROR: return "temperror";
+	case DKIMV_PERMERROR: return "permerror";
+	case DKIMV_NOT_CHECKED: return "none";
+	}
+	return "none";
+}
+
+/*
+ * refuse - remember the first error; the message cannot be evaluated.
+ * st is libopendkim's status, or DKIM_STAT_OK for an error of our own.
+ */
+static int
+refuse(struct dkimv *v, const char *what, DKIM_STAT st)
+{
+	if (v->state != ST_FAILED) {
+		const char *detail = st == DKIM_STAT_OK ? NULL : dkim_geterror(v->dkim);
+		const char *stat = st == DKIM_STAT_OK ? NULL : dkim_getresultstr(st);
+
+		snprintf(v->error, sizeof(v->error), "%s%s%s%s%s", what,
+			 stat != NULL ? ": " : "", stat != NULL ? stat : "",
+			 detail != NULL ? ": " : "", detail != NULL ? detail : "");
+		v->state = ST_FAILED;
+	}
+	return -1;
+}
+
+/* key_name_fits - libopendkim fails the whole message on a longer name */
+static int
+key_name_fits(DKIM_SIGINFO *sig)
+{
+	const unsigned char *s = dkim_sig_getselector(sig), *d = dkim_sig_getdomain(sig);
+
+	return s == NULL || d == NULL || strlen((const char *)s)
+	    + sizeof("." DKIM_DNSKEYNAME ".") - 1 + strlen((const char *)d) <= DNS_NAME_MAX;
+}
+
+/*
+ * prescreen - libopendkim's callback at end of headers, before any key
+ * look-up: evaluate the first max_signatures signatures that need a key.
+ * Signatures already found unusable cost nothing and are not counted.
+ */
+static DKIM_CBSTAT
+prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
+{
+	struct dkimv *v = dkim_get_user_context(dkim);
+	unsigned evaluated = 0;
+
+	if (v == NULL || nsigs <= 0)
+		return DKIM_CBSTAT_CONTINUE;
+	free(v->screen);
+	if ((v->screen = calloc((size_t)nsigs, 1)) == NULL)
+		return DKIM_CBSTAT_ERROR;
+	v->nscreen = nsigs;
+	for (int i = 0; i < nsigs; i++) {
+		if (dkim_sig_geterror(sigs[i]) != DKIM_SIGERROR_UNKNOWN)
+			continue;
+		if (!key_name_fits(sigs[i]))
+			v->screen[i] = SCREEN_BADNAME;
+		else if (evaluated >= v->lib->settings.max_signatures)
+			v->screen[i] = SCREEN_CAPPED;
+		else {
+			evaluated++;
+			continue;
+		}
+		dkim_sig_ignore(sigs[i]);
+	}
+	return DKIM_CBSTAT_CONTINUE;
+}
+
+struct dkimv_lib *
+dkimv_lib_new(struct resolver *resolver, const struct dkimv_settings *settings,
+	      const char **error_r)
+{
+	struct dkimv_lib *lib;
+	uint32_t flags = DKIM_LIBFLAGS_BADSIGHANDLES;
+	unsigned int timeout = 0, minbits;
+
+	if (resolver == NULL) {
+		*error_r = "dkim: no resolver";
+		return NULL;
+	}
+	if ((lib = calloc(1, sizeof(*lib))) == NULL) {
+		*error_r = "dkim: out of memory";
+		return NULL;
+	}
+	if (settings != NULL)
+		lib->settings = *settings;
+	else
+		dkimv_settings_init(&lib->settings);
+	minbits = lib->settings.min_rsa_bits;
+	*error_r = "dkim: dkim_init failed";
+	if ((lib->dkim = dkim_init(NULL, NULL)) == NULL)
+		goto err;
+	*error_r = "dkim: libopendkim refused an option";
+	if (dkim_options(lib->dkim, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags,
+			 sizeof(flags)) != DKIM_STAT_OK
+	    || dkim_options(lib->dkim, DKIM_OP_SETOPT, DKIM_OPTS_MINKEYBITS,
+			    &minbits, sizeof(minbits)) != DKIM_STAT_OK
+	    || dkim_options(lib->dkim, DKIM_OP_SETOPT, DKIM_OPTS_TIMEOUT,
+			    &timeout, sizeof(timeout)) != DKIM_STAT_OK
+	    || dkim_set_prescreen(lib->dkim, prescreen) != DKIM_STAT_OK)
+		goto err;
+	*error_r = "dkim: libopendkim was built without SHA-256";
+	if (!dkim_libfeature(lib->dkim, DKIM_FEATURE_SHA256))
+		goto err;
+	*error_r = "dkim: out of memory";
+	if ((lib->dns = dkimv_dns_new(resolver, lib->settings.timeout_ms)) == NULL)
+		goto err;
+	dkimv_dns_install(lib->dns, lib->dkim);
+	*error_r = NULL;
+	return lib;
+err:
+	dkimv_lib_free(&lib);
+	return NULL;
+}
+
+void
+dkimv_lib_free(struct dkimv_lib **libp)
+{
+	struct dkimv_lib *lib = *libp;
+
+	if (lib == NULL)
+		return;
+	if (lib->dkim != NULL)
+		dkim_close(lib->dkim);	/* our close hook is unset: dns stays */
+	dkimv_dns_free(&lib->dns);
+	free(lib);
+	*libp = NULL;
+}
+
+struct dkimv *
+dkimv_new(struct dkimv_lib *lib, const char *id, const char **error_r)
+{
+	struct dkimv *v = calloc(1, sizeof(*v));
+	DKIM_STAT st = DKIM_STAT_NORESOURCE;
+
+	*error_r = "dkim: out of memory";
+	if (v == NULL)
+		return NULL;
+	v->lib = lib;
+	dkimv_bodylen_init(&v->blen);
+	/* libopendkim keeps the id pointer: it must live as long as v */
+	if ((v->id = strdup(id != NULL ? id : "")) == NULL
+	    || (v->dkim = dkim_verify(lib->dkim, (const unsigned char *)v->id,
+				      NULL, &st)) == NULL) {
+		if (st != DKIM_STAT_NORESOURCE)
+			*error_r = "dkim: dkim_verify failed";
+		dkimv_free(&v);
+		return NULL;
+	}
+	(void)dkim_set_user_context(v->dkim, v);
+	*error_r = NULL;
+	return v;
+}
+
+int
+dkimv_header(struct dkimv *v, const char *name, const char *value,
+	     size_t value_len)
+{
+	size_t namelen, need, n;
+	DKIM_STAT st;
+
+	if (v->state != ST_HEADERS)
+		return refuse(v, "dkimv_header after end of headers", DKIM_STAT_OK);
+	if (name == NULL || (value == NULL && value_len > 0))
+		return refuse(v, "dkimv_header without name or value", DKIM_STAT_OK);
+	while (value_len > 0 && (value[value_len - 1] == '\n'
+				 || value[value_len - 1] == '\r'))
+		value_len--;
+	namelen = strlen(name);
+	need = namelen + 2 + 2 * value_len;
+	if (need > v->hsize) {
+		char *p = realloc(v->hbuf, need);
+
+		if (p == NULL)
+			return refuse(v, "dkim: out of memory", DKIM_STAT_OK);
+		v->hbuf = p;
+		v->hsize = need;
+	}
+	memcpy(v->hbuf, name, namelen);
+	n = namelen;
+	v->hbuf[n++] = ':';
+	for (size_t i = 0; i < value_len; i++) {
+		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+			v->hbuf[n++] = '\r';
+		v->hbuf[n++] = value[i];
+	}
+	v->hbuf[n] = '\0';
+	st = dkim_header(v->dkim, (unsigned char *)v->hbuf, n);
+	/* SYNTAX: a malformed field; a DKIM-Signature one is reported later */
+	if (st == DKIM_STAT_OK || st == DKIM_STAT_SYNTAX)
+		return 0;
+	return refuse(v, "dkim_header", st);
+}
+
+int
+dkimv_eoh(struct dkimv *v)
+{
+	DKIM_STAT st;
+
+	if (v->state != ST_HEADERS)
+		return refuse(v, "dkimv_eoh out of order", DKIM_STAT_OK);
+	st = dkim_eoh(v->dkim);
+	if (st == DKIM_STAT_NOSIG)
+		v->unsigned_msg = 1;
+	else if (st != DKIM_STAT_OK)
+		return refuse(v, "dkim_eoh", st);
+	v->state = ST_BODY;
+	return 0;
+}
+
+int
+dkimv_body(struct dkimv *v, const unsigned char *chunk, size_t len)
+{
+	if (v->state != ST_BODY)
+		return refuse(v, "dkimv_body out of order", DKIM_STAT_OK);
+	if (v->unsigned_msg)
+		return 0;
+	while (len > 0) {
+		size_t out = 0;
+		DKIM_STAT st;
+
+		while (len > 0 && out + 2 <= sizeof(v->conv)) {
+			unsigned char c = *chunk++;
+
+			len--;
+			if (c == '\n' && !v->prev_cr)
+				v->conv[out++] = '\r';
+			v->conv[out++] = c;
+			v->prev_cr = c == '\r';
+		}
+		dkimv_bodylen_feed(&v->blen, v->conv, out);
+		if ((st = dkim_body(v->dkim, v->conv, out)) != DKIM_STAT_OK)
+			return refuse(v, "dkim_body", st);
+	}
+	return 0;
+}
+
+/* copy_tag - a signature tag's value as written, or "" */
+static void
+copy_tag(char *out, size_t size, DKIM_SIGINFO *sig, const char *tag)
+{
+	const unsigned char *value = dkim_sig_gettagvalue(sig, 0, (unsigned char *)tag);
+
+	snprintf(out, size, "%s", value != NULL ? (const char *)value : "");
+}
+
+/* is_partial - l= is shorter than this signature's canonical body */
+static int
+is_partial(const struct dkimv *v, DKIM_SIGINFO *sig)
+{
+	ssize_t signlen = -1;
+	dkim_canon_t body = DKIM_CANON_SIMPLE;
+
+	if (dkim_sig_getcanonlen(v->dkim, sig, NULL, NULL, &signlen) != DKIM_STAT_OK
+	    || signlen < 0)
+		return 0;
+	(void)dkim_sig_getcanons(sig, NULL, &body);
+	return (body == DKIM_CANON_RELAXED ? dkimv_bodylen_relaxed(&v->blen)
+		: dkimv_bodylen_simple(&v->blen)) > (unsigned long long)signlen;
+}
+
+/* Signature errors of libopendkim other than BADSIG; the rest: neutral. */
+static const struct {
+	int error;
+	enum dkimv_result result;
+	const char *reason;
+} sigerrors[] = {
+	{ DKIM_SIGERROR_NOKEY, DKIMV_PERMERROR, "key-not-found" },
+	{ DKIM_SIGERROR_KEYFAIL, DKIMV_TEMPERROR, "key-dns-temperror" },
+	{ DKIM_SIGERROR_MULTIREPLY, DKIMV_PERMERROR, "key-multiple-records" },
+	{ DKIM_SIGERROR_KEYREVOKED, DKIMV_PERMERROR, "key-revoked" },
+	{ DKIM_SIGERROR_DNSSYNTAX, DKIMV_PERMERROR, "key-syntax" },
+	{ DKIM_SIGERROR_KEYVERSION, DKIMV_PERMERROR, "key-syntax" },
+	{ DKIM_SIGERROR_KEYTYPEMISSING, DKIMV_PERMERROR, "key-syntax" },
+	{ DKIM_SIGERROR_KEYTYPEUNKNOWN, DKIMV_PERMERROR, "key-syntax" },
+	{ DKIM_SIGERROR_KEYUNKNOWNHASH, DKIMV_PERMERROR, "key-syntax" },
+	{ DKIM_SIGERROR_KEYDECODE, DKIMV_PERMERROR, "key-syntax" },
+	{ DKIM_SIGERROR_KEYHASHMISMATCH, DKIMV_PERMERROR, "key-hash-mismatch" },
+	{ DKIM_SIGERROR_NOTEMAILKEY, DKIMV_PERMERROR, "key-not-for-email" },
+	{ DKIM_SIGERROR_KEYTOOSMALL, DKIMV_POLICY, "key-too-short" },
+	{ DKIM_SIGERROR_TOOLARGE_L, DKIMV_FAIL, "body-truncated" },
+	{ DKIM_SIGERROR_SUBDOMAIN, DKIMV_FAIL, "subdomain-not-allowed" },
+	{ DKIM_SIGERROR_MBSFAILED, DKIMV_FAIL, "unsigned-header" },
+	{ DKIM_SIGERROR_EXPIRED, DKIMV_NEUTRAL, "signature-expired" },
+	{ DKIM_SIGERROR_FUTURE, DKIMV_NEUTRAL, "signature-in-future" },
+	{ DKIM_SIGERROR_INVALID_A, DKIMV_NEUTRAL, "algorithm-unsupported" },
+	/* never finished, e.g. out of memory at end of message */
+	{ DKIM_SIGERROR_UNKNOWN, DKIMV_TEMPERROR, "not-evaluated" },
+};
+
+/* classify - one libopendkim signature as one of our results */
+static void
+classify(const struct dkimv *v, DKIM_SIGINFO *sig, int screen,
+	 struct dkimv_signature *out)
+{
+	const struct dkimv_settings *set = &v->lib->settings;
+	int err = dkim_sig_geterror(sig);
+	dkim_alg_t alg = DKIM_SIGN_UNKNOWN;
+	unsigned int bits = 0;
+
+	copy_tag(out->domain, sizeof(out->domain), sig, "d");
+	copy_tag(out->selector, sizeof(out->selector), sig, "s");
+	copy_tag(out->algorithm, sizeof(out->algorithm), sig, "a");
+	(void)dkim_sig_getsignalg(sig, &alg);
+	if (dkim_sig_getkeysize(sig, &bits) == DKIM_STAT_OK)
+		out->key_bits = bits;
+	if (alg == DKIM_SIGN_ED25519SHA256 && (err == DKIM_SIGERROR_OK
+					       || err == DKIM_SIGERROR_BADSIG))
+		out->key_bits = 256;	/* libopendkim leaves it 0 */
+	out->partial_body = is_partial(v, sig);
+	out->result = DKIMV_NEUTRAL;
+	out->reason = "signature-syntax";
+	if (screen == SCREEN_CAPPED) {
+		out->result = DKIMV_NOT_CHECKED;
+		out->reason = "over-signature-limit";
+	} else if (screen == SCREEN_BADNAME) {
+		out->result = DKIMV_PERMERROR;
+		out->reason = "key-name-invalid";
+	} else if (err == DKIM_SIGERROR_OK
+		   && (dkim_sig_getflags(sig) & DKIM_SIGFLAG_PASSED) != 0
+		   && dkim_sig_getbh(sig) == DKIM_SIGBH_MATCH) {
+		out->result = DKIMV_POLICY;
+		if (alg == DKIM_SIGN_RSASHA1 && !set->allow_rsa_sha1)
+			out->reason = "rsa-sha1";
+		else if (alg != DKIM_SIGN_ED25519SHA256 && bits < set->min_rsa_bits)
+			out->reason = "key-too-short";
+		else if (out->partial_body)
+			out->reason = "partial-body";
+		else {
+			out->result = DKIMV_PASS;
+			out->reason = NULL;
+		}
+	} else if (err == DKIM_SIGERROR_BADSIG) {
+		out->result = DKIMV_FAIL;
+		out->reason = dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH
+		    ? "body-hash-mismatch" : "signature-mismatch";
+	} else {
+		for (size_t i = 0; i < sizeof(sigerrors) / sizeof(sigerrors[0]); i++) {
+			if (sigerrors[i].error == err) {
+				out->result = sigerrors[i].result;
+				out->reason = sigerrors[i].reason;
+				break;
+			}
+		}
+	}
+}
+
+/* finish - end of message: one result per signature, or refuse */
+static void
+finish(struct dkimv *v)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	DKIM_STAT st;
+	int n = 0;
+
+	/* NOSIG, BADSIG, NOKEY...: libopendkim's overall verdict; ours is per
+	 * signature, so only its failures to work at all matter here */
+	st = dkim_eom(v->dkim, NULL);
+	if (st == DKIM_STAT_NORESOURCE || st == DKIM_STAT_INTERNAL
+	    || st == DKIM_STAT_INVALID) {
+		(void)refuse(v, "dkim_eom", st);
+		return;
+	}
+	if (dkim_getsiglist(v->dkim, &sigs, &n) != DKIM_STAT_OK || sigs == NULL)
+		n = 0;
+	if (n > 0 && (v->sigs = calloc((size_t)n, sizeof(*v->sigs))) == NULL) {
+		(void)refuse(v, "dkim: out of memory", DKIM_STAT_OK);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		classify(v, sigs[i], i < v->nscreen ? v->screen[i] : SCREEN_EVALUATE,
+			 &v->sigs[i]);
+	v->nsigs = (size_t)n;
+	v->state = ST_DONE;
+}
+
+int
+dkimv_eom(struct dkimv *v, const struct dkimv_signature **sigs_r,
+	  size_t *count_r, const char **error_r)
+{
+	*sigs_r = NULL;
+	*count_r = 0;
+	if (v->state == ST_HEADERS)
+		(void)refuse(v, "dkimv_eom before dkimv_eoh", DKIM_STAT_OK);
+	else if (v->state == ST_BODY)
+		finish(v);
+	if (v->state == ST_FAILED) {
+		*error_r = v->error;
+		return -1;
+	}
+	*sigs_r = v->sigs;
+	*count_r = v->nsigs;
+	*error_r = NULL;
+	return 0;
+}
+
+void
+dkimv_free(struct dkimv **vp)
+{
+	struct dkimv *v = *vp;
+
+	if (v == NULL)
+		return;
+	if (v->dkim != NULL)
+		(void)dkim_free(v->dkim);
+	free(v->id);
+	free(v->hbuf);
+	free(v->screen);
+	free(v->sigs);
+	free(v);
+	*vp = NULL;
+}
