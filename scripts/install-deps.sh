@@ -10,8 +10,10 @@ build_packages=(
   libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev
   libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev publicsuffix dns-root-data
 )
-# What the test suite needs: Check, a real authoritative DNS server, dig.
-test_packages=(check nsd dnsutils)
+# What the test suite needs: Check, a real authoritative DNS server and dig,
+# Postfix with swaks for the end-to-end tests, miltertest for protocol edge
+# cases, systemd-analyze for the unit file.
+test_packages=(check nsd dnsutils postfix swaks miltertest systemd)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then
@@ -29,6 +31,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
   echo "install-deps: installing ${missing[*]}"
+  # Postfix must install without asking, and without configuring a system
+  # instance: the tests run private instances of their own.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
