@@ -211,6 +211,29 @@ START_TEST(test_sample_in_step_with_table)
 }
 END_TEST
 
+/* every key is described in the man page, as \fBKey\fR at the start of a .TP item */
+START_TEST(test_man_page_lists_every_key)
+{
+	char man_path[512], want[128], *text;
+	size_t n;
+	FILE *f;
+
+	snprintf(man_path, sizeof(man_path), "%s/../docs/dmarcguard.conf.5", test_source_dir());
+	f = fopen(man_path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", man_path);
+	text = calloc(1, 1 << 20);
+	n = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (size_t i = 0; i < config_key_count(); i++) {
+		snprintf(want, sizeof(want), ".TP\n\\fB%s\\fR", config_key_name(i));
+		ck_assert_msg(strstr(text, want) != NULL, "dmarcguard.conf(5) lacks %s",
+			      config_key_name(i));
+	}
+	free(text);
+}
+END_TEST
+
 START_TEST(test_every_default_is_valid_and_helped)
 {
 	for (size_t i = 0; i < config_key_count(); i++) {
@@ -235,6 +258,7 @@ main(void)
 	tcase_add_test(tc, test_rules_file_error_names_its_line);
 	tcase_add_test(tc, test_sample_in_step_with_table);
 	tcase_add_test(tc, test_every_default_is_valid_and_helped);
+	tcase_add_test(tc, test_man_page_lists_every_key);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
