@@ -80,8 +80,11 @@ dkim_list(const struct verdict *v, char *buf, size_t size)
 		int n = snprintf(buf + len, size - len, "%s%s:%s", i ? "," : "",
 				 v->dkim[i].domain[0] ? v->dkim[i].domain : "?", v->dkim[i].result);
 
-		if (n < 0 || (size_t)n >= size - len)
+		if (n < 0 || (size_t)n >= size - len) {
+			/* snprintf left part of this entry: drop it, never log half a domain */
+			buf[len] = '\0';
 			break;
+		}
 		len += (size_t)n;
 	}
 }
@@ -138,8 +141,12 @@ alert_level_of(const struct verdict *v)
 
 	if (d->raised || v->from_problem != NULL || d->would_action == ACTION_REJECT)
 		return ALERT_WARNING;
-	if (v->dmarc == DMARC_OUTCOME_FAIL || v->dmarc == DMARC_OUTCOME_TEMPERROR
-	    || v->dmarc == DMARC_OUTCOME_PERMERROR || d->would_action != ACTION_ACCEPT)
+	if (d->would_action != ACTION_ACCEPT)
+		return ALERT_NOTICE;
+	/* an exempted message had nothing enforced, whatever DMARC said: info */
+	if (d->exemption == NULL
+	    && (v->dmarc == DMARC_OUTCOME_FAIL || v->dmarc == DMARC_OUTCOME_TEMPERROR
+		|| v->dmarc == DMARC_OUTCOME_PERMERROR))
 		return ALERT_NOTICE;
 	return ALERT_INFO;
 }

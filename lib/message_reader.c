@@ -41,6 +41,13 @@ field_append(struct field *f, const char *s, size_t n)
 	return 0;
 }
 
+/* end_headers - tell the sink the header block ended (0, or -1 if it failed) */
+static int
+end_headers(const struct message_reader_sink *sink)
+{
+	return sink->eoh(sink->ctx) < 0 ? -1 : 0;
+}
+
 /* field_emit - hand the collected field to the sink */
 static int
 field_emit(struct field *f, const struct message_reader_sink *sink)
@@ -74,8 +81,14 @@ feed_body(FILE *in, const char *first, size_t first_len,
 	unsigned char chunk[BODY_CHUNK];
 	size_t n;
 
-	if (first_len > 0 && sink->body(sink->ctx, (const unsigned char *)first, first_len) < 0)
-		return -1;
+	/* the line that started the body may be long: it too goes in chunks */
+	while (first_len > 0) {
+		n = first_len < BODY_CHUNK ? first_len : BODY_CHUNK;
+		if (sink->body(sink->ctx, (const unsigned char *)first, n) < 0)
+			return -1;
+		first += n;
+		first_len -= n;
+	}
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
 		if (sink->body(sink->ctx, chunk, n) < 0)
 			return -1;
@@ -96,7 +109,7 @@ message_reader_feed(FILE *in, const struct message_reader_sink *sink)
 		char *colon;
 
 		if (n == 0) {			/* the empty line: body follows */
-			if ((rc = field_emit(&f, sink)) == 0 && (rc = sink->eoh(sink->ctx)) == 0)
+			if ((rc = field_emit(&f, sink)) == 0 && (rc = end_headers(sink)) == 0)
 				rc = feed_body(in, NULL, 0, sink);
 			goto out;
 		}
@@ -112,7 +125,7 @@ message_reader_feed(FILE *in, const struct message_reader_sink *sink)
 		colon = memchr(line, ':', n);
 		if (colon == NULL || colon == line) {
 			/* not a header: the body starts here, without a blank line */
-			if ((rc = sink->eoh(sink->ctx)) == 0)
+			if ((rc = end_headers(sink)) == 0)
 				rc = feed_body(in, line, (size_t)got, sink);
 			goto out;
 		}
@@ -125,7 +138,7 @@ message_reader_feed(FILE *in, const struct message_reader_sink *sink)
 	}
 	/* headers only, no body */
 	if ((rc = field_emit(&f, sink)) == 0)
-		rc = sink->eoh(sink->ctx);
+		rc = end_headers(sink);
 	if (rc == 0 && ferror(in))
 		rc = -2;
 out:

@@ -5,21 +5,24 @@
 
 #include <string.h>
 
-/* put_escaped - append s, doubling '%' and masking control bytes */
-static size_t
-put_escaped(char *out, size_t pos, size_t size, const char *s)
+/*
+ * put_escaped - append s at *pos, doubling '%' and masking control bytes;
+ * 0, or -1 when out is full. A doubled '%' goes in whole or not at all, and
+ * one byte always stays free for the NUL.
+ */
+static int
+put_escaped(char *out, size_t *pos, size_t size, const char *s)
 {
-	for (; *s != '\0' && pos + 2 < size; s++) {
+	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '%') {
-			out[pos++] = '%';
-			out[pos++] = '%';
-		} else {
-			out[pos++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-		}
+		if (*pos + (c == '%' ? 2 : 1) >= size)
+			return -1;
+		if (c == '%')
+			out[(*pos)++] = '%';
+		out[(*pos)++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
 	}
-	return pos;
+	return 0;
 }
 
 void
@@ -28,20 +31,21 @@ reply_expand(const char *template, const char *domain, const char *reason,
 {
 	size_t pos = 0;
 	const char *p = template;
+	int rc = 0;
 
 	if (size == 0)
 		return;
-	while (*p != '\0' && pos + 2 < size) {
+	while (*p != '\0' && rc == 0) {
 		if (strncmp(p, "%{domain}", 9) == 0) {
-			pos = put_escaped(out, pos, size, domain && *domain ? domain : "(unknown)");
+			rc = put_escaped(out, &pos, size, domain && *domain ? domain : "(unknown)");
 			p += 9;
 		} else if (strncmp(p, "%{reason}", 9) == 0) {
-			pos = put_escaped(out, pos, size, reason ? reason : "");
+			rc = put_escaped(out, &pos, size, reason ? reason : "");
 			p += 9;
 		} else {
 			char one[2] = { *p++, '\0' };
 
-			pos = put_escaped(out, pos, size, one);
+			rc = put_escaped(out, &pos, size, one);
 		}
 	}
 	out[pos] = '\0';
