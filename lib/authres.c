@@ -158,6 +158,13 @@ put_dkim(struct out *o, const struct verdict *v)
 	}
 }
 
+/* disposition - RFC 7489's words for what was applied: none, quarantine, reject */
+static const char *
+disposition(enum action a)
+{
+	return a == ACTION_ACCEPT ? "none" : action_name(a);
+}
+
 static void
 put_dmarc(struct out *o, const struct verdict *v)
 {
@@ -170,13 +177,13 @@ put_dmarc(struct out *o, const struct verdict *v)
 		put(o, ";\n\tdmarc=%s", dmarc_outcome_name(v->dmarc));
 		if (v->record_found)
 			put(o, " (p=%s sp=%s pct=%u dis=%s)", dmarc_request_name(v->p),
-			    dmarc_request_name(v->sp), v->pct, action_name(d->would_action));
+			    dmarc_request_name(v->sp), v->pct, disposition(d->would_action));
 		if (v->from_domain[0] != '\0') {
 			put(o, " header.from=");
 			put_value(o, v->from_domain);
 		}
 	}
-	put(o, "\n\tpolicy.dmarc=%s", action_name(d->would_action));
+	put(o, "\n\tpolicy.dmarc=%s", disposition(d->would_action));
 	if (d->dry_run)
 		put(o, " (dry run: accepted)");
 }

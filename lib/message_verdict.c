@@ -131,9 +131,11 @@ record_facts(struct message *m)
 	struct verdict *v = &m->verdict;
 	const struct dmarc_discovery *d = &m->dmarc;
 
+	v->adkim = v->aspf = 'r';
+	if (v->from_problem != NULL)
+		return;		/* no discovery was made: m->dmarc is all zero */
 	v->policy_domain = d->domain;
 	v->record_found = d->status == DMARC_DISCOVERY_FOUND;
-	v->adkim = v->aspf = 'r';
 	if (!v->record_found)
 		return;
 	v->p = d->record.p;

@@ -262,8 +262,11 @@ carry_out(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 	case ACTION_QUARANTINE:
 		snprintf(why, sizeof(why), "dmarcguard: %s (From domain %s)", v->decision.reason,
 			 v->from_domain[0] ? v->from_domain : "unknown");
-		if (smfi_quarantine(ctx, why) != MI_SUCCESS)
+		if (smfi_quarantine(ctx, why) != MI_SUCCESS) {
+			log_queue(LOG_ERR, v->queue_id, "the MTA refused the quarantine request;"
+				  " answering tempfail");
 			return tempfail(ctx, cfg, v->from_domain, "quarantine-failed");
+		}
 		return SMFIS_ACCEPT;
 	case ACTION_REJECT:
 		reply_expand(cfg->reject_text, v->from_domain, v->decision.reason, text,

@@ -123,8 +123,8 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;\n"
-	  "\tdmarc=pass (p=reject sp=reject pct=100 dis=accept) header.from=example.org\n"
-	  "\tpolicy.dmarc=accept" },
+	  "\tdmarc=pass (p=reject sp=reject pct=100 dis=none) header.from=example.org\n"
+	  "\tpolicy.dmarc=none" },
 	{ "fail, p=none, quarantined by the floor", ID, {
 		.from_domain = "none.example", .spf = SPF_NONE, .dmarc = DMARC_OUTCOME_FAIL,
 		.record_found = 1, .p = DMARC_REQUEST_NONE, .sp = DMARC_REQUEST_NONE,
@@ -143,7 +143,7 @@ static const struct {
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=none;\n"
 	  "\tdmarc=none header.from=norecord.example\n"
-	  "\tpolicy.dmarc=accept" },
+	  "\tpolicy.dmarc=none" },
 	{ "several signatures, one without domain", ID, {
 		.from_domain = "example.org", .spf = SPF_PASS, .dkim = several,
 		.dkim_count = 4, .dmarc = DMARC_OUTCOME_PASS, .record_found = 1,
@@ -156,8 +156,8 @@ static const struct {
 	  " header.a=rsa-sha256;\n"
 	  "\tdkim=policy reason=rsa-sha1 header.d=old.example header.s=k header.a=rsa-sha1;\n"
 	  "\tdkim=permerror reason=no-domain;\n"
-	  "\tdmarc=pass (p=quarantine sp=none pct=50 dis=accept) header.from=example.org\n"
-	  "\tpolicy.dmarc=accept" },
+	  "\tdmarc=pass (p=quarantine sp=none pct=50 dis=none) header.from=example.org\n"
+	  "\tpolicy.dmarc=none" },
 	{ "null sender: the HELO identity", ID, {
 		.mail_from_domain = "", .from_domain = "example.org",
 		.spf = { .result = "softfail", .identity = "helo",
@@ -168,7 +168,7 @@ static const struct {
 	  "\tspf=softfail smtp.helo=mail.example.org;\n"
 	  "\tdkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;\n"
 	  "\tdmarc=pass header.from=example.org\n"
-	  "\tpolicy.dmarc=accept" },
+	  "\tpolicy.dmarc=none" },
 	{ "malformed From", ID, {
 		.from_domain = "", .from_problem = "malformed-from-multiple",
 		.spf = SPF_NONE, .dmarc = DMARC_OUTCOME_PERMERROR,
@@ -221,7 +221,7 @@ static const struct {
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=none;\n"
 	  "\tdmarc=none header.from=example.org\n"
-	  "\tpolicy.dmarc=accept" },
+	  "\tpolicy.dmarc=none" },
 };
 
 START_TEST(test_format)
