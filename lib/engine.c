@@ -15,6 +15,7 @@ struct engine {
 	char *receiver;
 	char *nameservers;
 	struct resolver *resolver;
+	int owns_resolver;
 	struct orgdomain *orgdomain;
 	struct dkimv_lib *dkim;
 	struct spf_evaluator *spf;
@@ -62,8 +63,11 @@ engine_new(const struct engine_settings *s, const char **error_r)
 		*error_r = "out of memory";
 		goto fail;
 	}
-	if ((e->resolver = resolver_new(&e->settings.resolver, error_r)) == NULL)
-		goto fail;
+	if ((e->resolver = s->shared_resolver) == NULL) {
+		if ((e->resolver = resolver_new(&e->settings.resolver, error_r)) == NULL)
+			goto fail;
+		e->owns_resolver = 1;
+	}
 	if ((e->orgdomain = orgdomain_new(e->psl_path && e->psl_path[0] ? e->psl_path : NULL,
 					  error_r)) == NULL)
 		goto fail;
@@ -88,7 +92,8 @@ engine_free(struct engine **ep)
 	spf_evaluator_free(&e->spf);
 	dkimv_lib_free(&e->dkim);
 	orgdomain_free(&e->orgdomain);
-	resolver_free(&e->resolver);
+	if (e->owns_resolver)
+		resolver_free(&e->resolver);
 	free(e->psl_path);
 	free(e->receiver);
 	free(e->nameservers);

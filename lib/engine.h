@@ -19,6 +19,14 @@
 #include "resolver.h"
 
 struct engine_settings {
+	/*
+	 * The process's resolver, when it outlives engines (the daemon keeps
+	 * one for its whole life: libunbound initialises and destroys global
+	 * locks in ub_ctx_create/ub_ctx_delete, so contexts must not come and
+	 * go while others run). NULL: the engine makes and owns its own from
+	 * `resolver`.
+	 */
+	struct resolver *shared_resolver;
 	struct resolver_settings resolver;
 	const char *public_suffix_list;	/* NULL or "": libpsl's built-in list */
 	struct dkimv_settings dkim;

@@ -21,13 +21,18 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Keys read once at start: a reload cannot change them. */
+/*
+ * Keys read once at start: a reload cannot change them. The DNS keys are
+ * among them because the resolver lives as long as the process.
+ */
 static const char *const restart_keys[] = {
 	"Socket", "SocketMode", "SocketGroup", "UserID", "PidFile", "Syslog", "SyslogFacility",
+	"Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize",
 };
 
 struct reload_args {
 	const char *config_path;
+	struct resolver *resolver;
 	sigset_t signals;
 };
 
@@ -45,7 +50,7 @@ warn_restart_keys(const struct config *old, const struct config *new)
 }
 
 static void
-reload(const char *path)
+reload(const char *path, struct resolver *resolver)
 {
 	char error[1024];
 	const char *why = NULL;
@@ -60,7 +65,7 @@ reload(const char *path)
 		warn_restart_keys(old->config, config);
 		runtime_unref(&old);
 	}
-	if ((rt = runtime_new(config, &why)) == NULL) {
+	if ((rt = runtime_new(config, resolver, &why)) == NULL) {
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", why);
 		return;
 	}
@@ -76,7 +81,7 @@ reload_main(void *arg)
 
 	for (;;) {
 		if (sigwait(&a->signals, &sig) == 0 && sig == SIGUSR1)
-			reload(a->config_path);
+			reload(a->config_path, a->resolver);
 	}
 	return NULL;
 }
@@ -133,6 +138,7 @@ int
 daemon_run(const char *config_path, struct config *config, int foreground)
 {
 	struct reload_args reload_args = { .config_path = config_path };
+	struct resolver_settings rs;
 	struct runtime *rt;
 	pthread_t reloader;
 	char error[1024], pid_file[512];
@@ -176,7 +182,12 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	if (foreground)
 		print_mta_lines(config->socket);
 	/* Threads start here: resolver, reload thread, libmilter workers. */
-	if ((rt = runtime_new(config, &why)) == NULL) {
+	resolver_settings_from_config(config, &rs);
+	if ((reload_args.resolver = resolver_new(&rs, &why)) == NULL) {
+		snprintf(error, sizeof(error), "%s", why);
+		goto fail;
+	}
+	if ((rt = runtime_new(config, reload_args.resolver, &why)) == NULL) {
 		snprintf(error, sizeof(error), "%s", why);
 		config = NULL;
 		goto fail;
@@ -195,6 +206,9 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	runtime_shutdown();
+	/* a connection that outlived the drain may still use the resolver */
+	if (filter_active_connections() == 0)
+		resolver_free(&reload_args.resolver);
 	process_remove_pidfile(pid_file);
 	log_msg(LOG_NOTICE, "stopped");
 	return rc == MI_SUCCESS ? 0 : 1;
@@ -202,5 +216,6 @@ fail:
 	log_msg(LOG_ERR, "cannot start: %s", error);
 	config_unref(&config);
 	runtime_shutdown();
+	resolver_free(&reload_args.resolver);
 	return 1;
 }

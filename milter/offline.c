@@ -70,7 +70,7 @@ offline_run(struct config *config, const struct offline_request *r, FILE *out, F
 		fprintf(err, "dmarcguard: %s: %s\n", r->message_path, strerror(errno));
 		return 2;
 	}
-	if ((rt = runtime_new(config_ref(config), &why)) == NULL) {
+	if ((rt = runtime_new(config_ref(config), NULL, &why)) == NULL) {
 		fprintf(err, "dmarcguard: cannot start the evaluation engine: %s\n", why);
 		fclose(f);
 		return 1;

@@ -14,13 +14,20 @@ static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *current;
 
 void
+resolver_settings_from_config(const struct config *c, struct resolver_settings *s)
+{
+	resolver_settings_init(s);
+	s->nameservers = c->nameservers;
+	s->recursive = c->dns_recursion;
+	s->timeout_ms = c->dns_timeout_ms;
+	s->cache_entries = c->dns_cache_size;
+}
+
+void
 engine_settings_from_config(const struct config *c, struct engine_settings *s)
 {
 	engine_settings_init(s);
-	s->resolver.nameservers = c->nameservers;
-	s->resolver.recursive = c->dns_recursion;
-	s->resolver.timeout_ms = c->dns_timeout_ms;
-	s->resolver.cache_entries = c->dns_cache_size;
+	resolver_settings_from_config(c, &s->resolver);
 	s->public_suffix_list = c->public_suffix_list;
 	s->dkim.max_signatures = c->max_signatures;
 	s->dkim.min_rsa_bits = c->min_rsa_bits;
@@ -28,7 +35,7 @@ engine_settings_from_config(const struct config *c, struct engine_settings *s)
 }
 
 struct runtime *
-runtime_new(struct config *config, const char **error_r)
+runtime_new(struct config *config, struct resolver *resolver, const char **error_r)
 {
 	struct runtime *rt = calloc(1, sizeof(*rt));
 	struct engine_settings es;
@@ -39,6 +46,7 @@ runtime_new(struct config *config, const char **error_r)
 		return NULL;
 	}
 	engine_settings_from_config(config, &es);
+	es.shared_resolver = resolver;
 	if ((rt->engine = engine_new(&es, error_r)) == NULL) {
 		config_unref(&config);
 		free(rt);

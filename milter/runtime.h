@@ -29,9 +29,12 @@ struct runtime {
 
 /*
  * runtime_new - build the engine for config (taking over the caller's
- * config reference). NULL with *error_r on failure; config is then released.
+ * config reference) on the process's resolver (NULL: the engine makes its
+ * own, as in the offline mode). NULL with *error_r on failure; config is
+ * then released.
  */
-struct runtime *runtime_new(struct config *config, const char **error_r);
+struct runtime *runtime_new(struct config *config, struct resolver *resolver,
+			    const char **error_r);
 void runtime_unref(struct runtime **runtime);
 
 /* runtime_install - make rt current (takes over the reference); the old one is released */
@@ -43,5 +46,7 @@ void runtime_shutdown(void);
 
 /* engine_settings_from_config - the engine part of a configuration */
 void engine_settings_from_config(const struct config *config, struct engine_settings *out);
+/* resolver_settings_from_config - the resolver part of a configuration */
+void resolver_settings_from_config(const struct config *config, struct resolver_settings *out);
 
 #endif
