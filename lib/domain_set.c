@@ -77,7 +77,8 @@ domain_set_add(struct domain_set *set, const char *text, const char **error_r)
 			return -1;
 		}
 	}
-	qsort(set->names, set->count, sizeof(*set->names), compare_names);
+	if (set->count > 1)
+		qsort(set->names, set->count, sizeof(*set->names), compare_names);
 	return 0;
 }
 
