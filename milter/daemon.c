@@ -160,10 +160,12 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
 	snprintf(pid_file, sizeof(pid_file), "%s", config->pid_file);
 
-	if (!foreground && process_daemonize(error, sizeof(error)) < 0)
-		goto fail;
-	if (process_write_pidfile(config->pid_file, error, sizeof(error)) < 0
-	    || process_prepare_socket_dir(config->socket, error, sizeof(error)) < 0)
+	/*
+	 * Open the socket before detaching, so that "in use" or "no
+	 * permission" reaches the terminal and the exit status; libmilter
+	 * starts no thread before smfi_main, so the fork below is safe.
+	 */
+	if (process_prepare_socket_dir(config->socket, error, sizeof(error)) < 0)
 		goto fail;
 	if (smfi_setconn(config->socket) != MI_SUCCESS
 	    || smfi_register(*filter_description()) != MI_SUCCESS) {
@@ -171,12 +173,16 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 		goto fail;
 	}
 	if (smfi_opensocket(1) != MI_SUCCESS) {
-		snprintf(error, sizeof(error), "cannot open socket %s (in use, or no permission?)",
-			 config->socket);
+		snprintf(error, sizeof(error), "cannot open socket %s (in use, not a socket,"
+			 " or no permission?)", config->socket);
 		goto fail;
 	}
 	if (process_socket_permissions(config->socket, config->socket_mode, config->socket_group,
-				       error, sizeof(error)) < 0
+				       error, sizeof(error)) < 0)
+		goto fail;
+	if (!foreground && process_daemonize(error, sizeof(error)) < 0)
+		goto fail;
+	if (process_write_pidfile(config->pid_file, error, sizeof(error)) < 0
 	    || process_drop_privileges(config->user, error, sizeof(error)) < 0)
 		goto fail;
 	if (foreground)
@@ -209,11 +215,14 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	/* a connection that outlived the drain may still use the resolver */
 	if (filter_active_connections() == 0)
 		resolver_free(&reload_args.resolver);
-	process_remove_pidfile(pid_file);
+	if (process_remove_pidfile(pid_file, error, sizeof(error)) < 0)
+		log_msg(LOG_WARNING, "%s", error);
 	log_msg(LOG_NOTICE, "stopped");
 	return rc == MI_SUCCESS ? 0 : 1;
 fail:
 	log_msg(LOG_ERR, "cannot start: %s", error);
+	if (!foreground)	/* before detaching, stderr is still the caller's */
+		fprintf(stderr, "dmarcguard: cannot start: %s\n", error);
 	config_unref(&config);
 	runtime_shutdown();
 	resolver_free(&reload_args.resolver);

@@ -73,11 +73,14 @@ process_write_pidfile(const char *path, char *error, size_t size)
 	return 0;
 }
 
-void
-process_remove_pidfile(const char *path)
+int
+process_remove_pidfile(const char *path, char *error, size_t size)
 {
-	if (path != NULL && path[0] != '\0')
-		unlink(path);
+	if (path == NULL || path[0] == '\0' || unlink(path) == 0 || errno == ENOENT)
+		return 0;
+	snprintf(error, size, "cannot remove %s: %s (put PidFile in a directory UserID"
+		 " may write)", path, strerror(errno));
+	return -1;
 }
 
 const char *

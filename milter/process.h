@@ -16,7 +16,8 @@ int process_daemonize(char *error, size_t size);
 
 /* process_write_pidfile - write our pid to path (empty path: nothing) */
 int process_write_pidfile(const char *path, char *error, size_t size);
-void process_remove_pidfile(const char *path);
+/* process_remove_pidfile - 0, or -1 with why (after dropping privileges) */
+int process_remove_pidfile(const char *path, char *error, size_t size);
 
 /* process_socket_path - the file of a unix:/local: socket spec, or NULL */
 const char *process_socket_path(const char *socket_spec);
