@@ -76,14 +76,15 @@ dkim_list(const struct verdict *v, char *buf, size_t size)
 		snprintf(buf, size, "none");
 		return;
 	}
-	for (size_t i = 0; i < v->dkim_count && len + 1 < size; i++) {
+	/* keep room for the "+N" marker that counts signatures left out */
+	for (size_t i = 0; i < v->dkim_count; i++) {
 		int n = snprintf(buf + len, size - len, "%s%s:%s", i ? "," : "",
 				 v->dkim[i].domain[0] ? v->dkim[i].domain : "?", v->dkim[i].result);
 
-		if (n < 0 || (size_t)n >= size - len) {
-			/* snprintf left part of this entry: drop it, never log half a domain */
-			buf[len] = '\0';
-			break;
+		if (n < 0 || (size_t)n >= size - len || len + (size_t)n + 16 >= size) {
+			/* never log half a domain: drop this entry, say how many went */
+			snprintf(buf + len, size - len, "%s+%zu", i ? "," : "", v->dkim_count - i);
+			return;
 		}
 		len += (size_t)n;
 	}

@@ -10,7 +10,8 @@
  *   policy_domain p sp pct published action reason override [exempt]
  *   [rule] [dry_run would] [problem]
  *
- * dkim is a comma list of domain:result (or "none"); override=yes when the
+ * dkim is a comma list of domain:result (or "none"), ending in "+N" when N
+ * signatures did not fit in the line; override=yes when the
  * local policy raised the action above what the published policy asked.
  *
  * Thread-safety: pure functions over a verdict.
@@ -23,6 +24,8 @@
 #include "verdict.h"
 
 #define ALERT_FORMAT_VERSION 1
+/* room for the longest line alert_format writes, and the logger's prefix */
+#define ALERT_LINE_MAX 8192
 
 enum alert_level {
 	ALERT_INFO,		/* passed, or nothing to enforce */

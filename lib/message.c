@@ -77,6 +77,55 @@ name_is(const char *name, const char *want)
 	return n == w && strncasecmp(name, want, w) == 0;
 }
 
+/* note_own_authres - remember this A-R field's position: every one is deleted */
+static int
+note_own_authres(struct message *m)
+{
+	if (m->own_authres_count == m->own_authres_alloc) {
+		size_t n = m->own_authres_alloc ? 2 * m->own_authres_alloc : 8;
+		size_t *grown = realloc(m->own_authres, n * sizeof(*grown));
+
+		if (grown == NULL) {
+			m->failure = "out-of-memory";
+			return -1;
+		}
+		m->own_authres = grown;
+		m->own_authres_alloc = n;
+	}
+	m->own_authres[m->own_authres_count++] = m->authres_seen;
+	return 0;
+}
+
+/*
+ * feed_dkim - one field to the verifier. A NUL byte has no place in a
+ * header (RFC 5322) and libopendkim would hash the value only up to it, so
+ * text appended after a NUL would still verify: each NUL becomes a byte no
+ * signer signed ('?'), which breaks any signature over the field.
+ */
+static int
+feed_dkim(struct message *m, const char *name, const char *value, size_t len)
+{
+	char *clean = NULL;
+	int rc;
+
+	if (memchr(value, '\0', len) != NULL) {
+		if ((clean = malloc(len + 1)) == NULL) {
+			m->failure = "out-of-memory";
+			return -1;
+		}
+		for (size_t i = 0; i < len; i++)
+			clean[i] = value[i] == '\0' ? '?' : value[i];
+		clean[len] = '\0';
+	}
+	rc = dkimv_header(m->dkim, name, clean ? clean : value, len);
+	free(clean);
+	if (rc < 0) {
+		m->failure = "dkim-header";
+		return -1;
+	}
+	return 0;
+}
+
 int
 message_header(struct message *m, const char *name, const char *value, size_t len)
 {
@@ -95,14 +144,10 @@ message_header(struct message *m, const char *name, const char *value, size_t le
 	} else if (name_is(name, "Authentication-Results")) {
 		m->authres_seen++;
 		if (authres_is_ours(value, len, m->settings->authserv_id)
-		    && m->own_authres_count < MESSAGE_MAX_OWN_AUTHRES)
-			m->own_authres[m->own_authres_count++] = m->authres_seen;
+		    && note_own_authres(m) < 0)
+			return -1;
 	}
-	if (dkimv_header(m->dkim, name, value, len) < 0) {
-		m->failure = "dkim-header";
-		return -1;
-	}
-	return 0;
+	return feed_dkim(m, name, value, len);
 }
 
 int
@@ -150,6 +195,7 @@ message_free(struct message **mp)
 	dkimv_free(&m->dkim);
 	dmarc_discovery_clear(&m->dmarc);
 	free(m->dkim_results);
+	free(m->own_authres);
 	free(m->authres);
 	free(m->queue_id);
 	free(m->client_ip);

@@ -15,8 +15,6 @@
 #include "spf_eval.h"
 #include "verdict.h"
 
-#define MESSAGE_MAX_OWN_AUTHRES 64
-
 struct message {
 	struct engine *engine;
 	const struct message_settings *settings;
@@ -32,8 +30,8 @@ struct message {
 	size_t from_count;
 	struct from_parse_result from;	/* of the first From field */
 	size_t authres_seen;		/* Authentication-Results fields so far */
-	size_t own_authres[MESSAGE_MAX_OWN_AUTHRES];
-	size_t own_authres_count;
+	size_t *own_authres;		/* grows; bounded by MESSAGE_MAX_HEADERS */
+	size_t own_authres_count, own_authres_alloc;
 
 	struct spf_eval_outcome spf;
 	struct dmarc_discovery dmarc;

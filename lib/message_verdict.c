@@ -148,17 +148,25 @@ record_facts(struct message *m)
 	v->from_org_domain = d->from_org_domain;
 }
 
+/*
+ * outcome - RFC 7489 11.2: without a usable record the result is none or
+ * permerror even when an identifier aligns (the policy still sees the
+ * aligned pass for protected domains); an aligned pass decides even when
+ * the record look-up failed for now, since no record could turn it into
+ * a failure.
+ */
 static enum dmarc_outcome
 outcome(const struct message *m, int aligned_pass, int aligned_temp)
 {
-	if (aligned_pass)
-		return DMARC_OUTCOME_PASS;
 	switch (m->dmarc.status) {
-	case DMARC_DISCOVERY_TEMPERROR: return DMARC_OUTCOME_TEMPERROR;
 	case DMARC_DISCOVERY_NONE: return DMARC_OUTCOME_NONE;
 	case DMARC_DISCOVERY_PERMERROR: return DMARC_OUTCOME_PERMERROR;
+	case DMARC_DISCOVERY_TEMPERROR:
+		return aligned_pass ? DMARC_OUTCOME_PASS : DMARC_OUTCOME_TEMPERROR;
 	case DMARC_DISCOVERY_FOUND: break;
 	}
+	if (aligned_pass)
+		return DMARC_OUTCOME_PASS;
 	return aligned_temp ? DMARC_OUTCOME_TEMPERROR : DMARC_OUTCOME_FAIL;
 }
 

@@ -170,7 +170,9 @@ policy_decide(const struct policy_settings *s, const struct policy_input *in,
 {
 	memset(out, 0, sizeof(*out));
 	out->rule = domain_rules_lookup(s->domain_rules, in->author_domain);
-	out->published = DMARC_REQUEST_UNSPECIFIED;
+	/* what the published policy asks, whatever the result, for the logs */
+	out->published = published_disposition(in);
+	out->published_action = request_action(s, out->published);
 	if (in->client_authenticated && s->ignore_authenticated) {
 		out->exemption = out->reason = "exempt-authenticated";
 		out->action = ACTION_ACCEPT;

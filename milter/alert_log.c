@@ -13,7 +13,7 @@ alert_log(const struct verdict *v)
 		[ALERT_NOTICE] = LOG_NOTICE,
 		[ALERT_WARNING] = LOG_WARNING,
 	};
-	char line[4096];
+	char line[ALERT_LINE_MAX];
 
 	alert_format(v, line, sizeof(line));
 	log_msg(priorities[alert_level_of(v)], "%s", line);

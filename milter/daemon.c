@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,6 +87,23 @@ reload_main(void *arg)
 	return NULL;
 }
 
+/*
+ * stderr_is_journal - systemd sets JOURNAL_STREAM to "dev:inode" of the
+ * journal stream it connected to stderr; with syslog on, copying lines to
+ * stderr would then put every line in the journal twice.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(2, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 /* postfix_address - libmilter's "inet:PORT@HOST" is Postfix's "inet:HOST:PORT" */
 static void
 postfix_address(const char *socket, char *out, size_t size)
@@ -145,7 +163,8 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	const char *why = NULL;
 	int rc;
 
-	log_open("dmarcguard", config->syslog, config->syslog_facility, foreground);
+	log_open("dmarcguard", config->syslog, config->syslog_facility,
+		 foreground && !(config->syslog && stderr_is_journal()));
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	sigemptyset(&reload_args.signals);

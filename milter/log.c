@@ -5,6 +5,7 @@
  * threads start and only read afterwards.
  */
 #include "log.h"
+#include "alert.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ log_line(int priority, const char *line)
 void
 log_msg(int priority, const char *fmt, ...)
 {
-	char line[2048];
+	char line[ALERT_LINE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -67,7 +68,7 @@ log_msg(int priority, const char *fmt, ...)
 void
 log_queue(int priority, const char *queue_id, const char *fmt, ...)
 {
-	char line[4096];
+	char line[ALERT_LINE_MAX];
 	int n = snprintf(line, sizeof(line), "%s: ", queue_id ? queue_id : "NOQUEUE");
 	va_list ap;
 

@@ -60,7 +60,7 @@ offline_run(struct config *config, const struct offline_request *r, FILE *out, F
 	struct envelope env = { 0 };
 	const struct verdict *v;
 	const char *why = NULL;
-	char line[4096];
+	char line[ALERT_LINE_MAX];
 	FILE *f;
 	int rc;
 
