@@ -2,15 +2,13 @@
  * dkim_verify - DKIM verification on libopendkim (see dkim_verify.h).
  *
  * libopendkim parses, canonicalizes and checks the cryptography. This file
- * repairs line ends on the way in, caps the signatures to evaluate in the
- * prescreen callback, and turns each DKIM_SIGINFO into one result:
- * verified means no error recorded, the PASSED flag and a matching body
- * hash; otherwise dkim_sig_geterror tells a key look-up failure (temperror
- * or permerror) from a bad signature (fail). Our local rules (rsa-sha1,
- * short RSA keys, l=) then apply to verified signatures.
+ * repairs line ends on the way in (only where a chunk has a bare LF),
+ * caps the signatures to evaluate in the prescreen callback, and hands
+ * each DKIM_SIGINFO to dkim_classify for its result.
  *
  * l= detection: libopendkim hashes at most l= octets and does not say
- * whether more followed, so dkim_bodylen measures the canonical body.
+ * whether more followed, so dkim_bodylen measures the canonical body when,
+ * and only when, a signature carries l=.
  *
  * Library set-up: DKIM_LIBFLAGS_BADSIGHANDLES keeps malformed signatures in
  * the list (reported as neutral) and stops a message without From from
@@ -22,6 +20,7 @@
  */
 #include "dkim_verify.h"
 #include "dkim_bodylen.h"
+#include "dkim_classify.h"
 #include "dkim_dns.h"
 #include "dns_name.h"
 
@@ -30,7 +29,6 @@
 #include <string.h>
 
 enum state { ST_HEADERS, ST_BODY, ST_DONE, ST_FAILED };
-enum screen { SCREEN_EVALUATE, SCREEN_CAPPED, SCREEN_BADNAME };
 
 struct dkimv_lib {
 	DKIM_LIB *dkim;
@@ -44,6 +42,7 @@ struct dkimv {
 	enum state state;
 	int unsigned_msg;	/* dkim_eoh found nothing to verify */
 	int prev_cr;		/* body: last octet given was CR */
+	int need_bodylen;	/* a signature has l=: count the canonical body */
 	char *id;
 	char *hbuf;		/* header field being rebuilt */
 	size_t hsize;
@@ -267,6 +266,21 @@ dkimv_header(struct dkimv *v, const char *name, const char *value,
 	return refuse(v, "dkim_header", st);
 }
 
+/* any_body_length_tag - whether some signature carries l= */
+static int
+any_body_length_tag(struct dkimv *v)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	int n = 0;
+
+	if (dkim_getsiglist(v->dkim, &sigs, &n) != DKIM_STAT_OK || sigs == NULL)
+		return 1;	/* unsure: count, it only costs time */
+	for (int i = 0; i < n; i++)
+		if (dkim_sig_gettagvalue(sigs[i], 0, (unsigned char *)"l") != NULL)
+			return 1;
+	return 0;
+}
+
 int
 dkimv_eoh(struct dkimv *v)
 {
@@ -279,7 +293,43 @@ dkimv_eoh(struct dkimv *v)
 		v->unsigned_msg = 1;
 	else if (st != DKIM_STAT_OK)
 		return refuse(v, "dkim_eoh", st);
+	else
+		v->need_bodylen = any_body_length_tag(v);
 	v->state = ST_BODY;
+	return 0;
+}
+
+/*
+ * crlf_clean - whether every LF of the chunk follows a CR (the usual case:
+ * both MTAs hand the body over with CRLF), so it can go to libopendkim as
+ * it is, without the octet-by-octet repair.
+ */
+static int
+crlf_clean(const struct dkimv *v, const unsigned char *p, size_t len)
+{
+	const unsigned char *lf = p, *end = p + len;
+
+	while ((lf = memchr(lf, '\n', (size_t)(end - lf))) != NULL) {
+		if (lf == p ? !v->prev_cr : lf[-1] != '\r')
+			return 0;
+		lf++;
+	}
+	return 1;
+}
+
+/* feed - one CRLF-clean piece to the hash and, when l= needs it, the counter */
+static int
+feed(struct dkimv *v, const unsigned char *p, size_t len)
+{
+	DKIM_STAT st;
+
+	if (len == 0)
+		return 0;
+	if (v->need_bodylen)
+		dkimv_bodylen_feed(&v->blen, p, len);
+	if ((st = dkim_body(v->dkim, (unsigned char *)p, len)) != DKIM_STAT_OK)
+		return refuse(v, "dkim_body", st);
+	v->prev_cr = p[len - 1] == '\r';
 	return 0;
 }
 
@@ -290,134 +340,25 @@ dkimv_body(struct dkimv *v, const unsigned char *chunk, size_t len)
 		return refuse(v, "dkimv_body out of order", DKIM_STAT_OK);
 	if (v->unsigned_msg)
 		return 0;
+	if (crlf_clean(v, chunk, len))
+		return feed(v, chunk, len);
 	while (len > 0) {
 		size_t out = 0;
-		DKIM_STAT st;
+		int prev_cr = v->prev_cr;
 
 		while (len > 0 && out + 2 <= sizeof(v->conv)) {
 			unsigned char c = *chunk++;
 
 			len--;
-			if (c == '\n' && !v->prev_cr)
+			if (c == '\n' && !prev_cr)
 				v->conv[out++] = '\r';
 			v->conv[out++] = c;
-			v->prev_cr = c == '\r';
+			prev_cr = c == '\r';
 		}
-		dkimv_bodylen_feed(&v->blen, v->conv, out);
-		if ((st = dkim_body(v->dkim, v->conv, out)) != DKIM_STAT_OK)
-			return refuse(v, "dkim_body", st);
+		if (feed(v, v->conv, out) < 0)
+			return -1;
 	}
 	return 0;
-}
-
-/* copy_tag - a signature tag's value as written, or "" */
-static void
-copy_tag(char *out, size_t size, DKIM_SIGINFO *sig, const char *tag)
-{
-	const unsigned char *value = dkim_sig_gettagvalue(sig, 0, (unsigned char *)tag);
-
-	snprintf(out, size, "%s", value != NULL ? (const char *)value : "");
-}
-
-/* is_partial - l= is shorter than this signature's canonical body */
-static int
-is_partial(const struct dkimv *v, DKIM_SIGINFO *sig)
-{
-	ssize_t signlen = -1;
-	dkim_canon_t body = DKIM_CANON_SIMPLE;
-
-	if (dkim_sig_getcanonlen(v->dkim, sig, NULL, NULL, &signlen) != DKIM_STAT_OK
-	    || signlen < 0)
-		return 0;
-	(void)dkim_sig_getcanons(sig, NULL, &body);
-	return (body == DKIM_CANON_RELAXED ? dkimv_bodylen_relaxed(&v->blen)
-		: dkimv_bodylen_simple(&v->blen)) > (unsigned long long)signlen;
-}
-
-/* Signature errors of libopendkim other than BADSIG; the rest: neutral. */
-static const struct {
-	int error;
-	enum dkimv_result result;
-	const char *reason;
-} sigerrors[] = {
-	{ DKIM_SIGERROR_NOKEY, DKIMV_PERMERROR, "key-not-found" },
-	{ DKIM_SIGERROR_KEYFAIL, DKIMV_TEMPERROR, "key-dns-temperror" },
-	{ DKIM_SIGERROR_MULTIREPLY, DKIMV_PERMERROR, "key-multiple-records" },
-	{ DKIM_SIGERROR_KEYREVOKED, DKIMV_PERMERROR, "key-revoked" },
-	{ DKIM_SIGERROR_DNSSYNTAX, DKIMV_PERMERROR, "key-syntax" },
-	{ DKIM_SIGERROR_KEYVERSION, DKIMV_PERMERROR, "key-syntax" },
-	{ DKIM_SIGERROR_KEYTYPEMISSING, DKIMV_PERMERROR, "key-syntax" },
-	{ DKIM_SIGERROR_KEYTYPEUNKNOWN, DKIMV_PERMERROR, "key-syntax" },
-	{ DKIM_SIGERROR_KEYUNKNOWNHASH, DKIMV_PERMERROR, "key-syntax" },
-	{ DKIM_SIGERROR_KEYDECODE, DKIMV_PERMERROR, "key-syntax" },
-	{ DKIM_SIGERROR_KEYHASHMISMATCH, DKIMV_PERMERROR, "key-hash-mismatch" },
-	{ DKIM_SIGERROR_NOTEMAILKEY, DKIMV_PERMERROR, "key-not-for-email" },
-	{ DKIM_SIGERROR_KEYTOOSMALL, DKIMV_POLICY, "key-too-short" },
-	{ DKIM_SIGERROR_TOOLARGE_L, DKIMV_FAIL, "body-truncated" },
-	{ DKIM_SIGERROR_SUBDOMAIN, DKIMV_FAIL, "subdomain-not-allowed" },
-	{ DKIM_SIGERROR_MBSFAILED, DKIMV_FAIL, "unsigned-header" },
-	{ DKIM_SIGERROR_EXPIRED, DKIMV_NEUTRAL, "signature-expired" },
-	{ DKIM_SIGERROR_FUTURE, DKIMV_NEUTRAL, "signature-in-future" },
-	{ DKIM_SIGERROR_INVALID_A, DKIMV_NEUTRAL, "algorithm-unsupported" },
-	/* never finished, e.g. out of memory at end of message */
-	{ DKIM_SIGERROR_UNKNOWN, DKIMV_TEMPERROR, "not-evaluated" },
-};
-
-/* classify - one libopendkim signature as one of our results */
-static void
-classify(const struct dkimv *v, DKIM_SIGINFO *sig, int screen,
-	 struct dkimv_signature *out)
-{
-	const struct dkimv_settings *set = &v->lib->settings;
-	int err = dkim_sig_geterror(sig);
-	dkim_alg_t alg = DKIM_SIGN_UNKNOWN;
-	unsigned int bits = 0;
-
-	copy_tag(out->domain, sizeof(out->domain), sig, "d");
-	copy_tag(out->selector, sizeof(out->selector), sig, "s");
-	copy_tag(out->algorithm, sizeof(out->algorithm), sig, "a");
-	(void)dkim_sig_getsignalg(sig, &alg);
-	if (dkim_sig_getkeysize(sig, &bits) == DKIM_STAT_OK)
-		out->key_bits = bits;
-	if (alg == DKIM_SIGN_ED25519SHA256 && (err == DKIM_SIGERROR_OK
-					       || err == DKIM_SIGERROR_BADSIG))
-		out->key_bits = 256;	/* libopendkim leaves it 0 */
-	out->partial_body = is_partial(v, sig);
-	out->result = DKIMV_NEUTRAL;
-	out->reason = "signature-syntax";
-	if (screen == SCREEN_CAPPED) {
-		out->result = DKIMV_NOT_CHECKED;
-		out->reason = "over-signature-limit";
-	} else if (screen == SCREEN_BADNAME) {
-		out->result = DKIMV_PERMERROR;
-		out->reason = "key-name-invalid";
-	} else if (err == DKIM_SIGERROR_OK
-		   && (dkim_sig_getflags(sig) & DKIM_SIGFLAG_PASSED) != 0
-		   && dkim_sig_getbh(sig) == DKIM_SIGBH_MATCH) {
-		out->result = DKIMV_POLICY;
-		if (alg == DKIM_SIGN_RSASHA1 && !set->allow_rsa_sha1)
-			out->reason = "rsa-sha1";
-		else if (alg != DKIM_SIGN_ED25519SHA256 && bits < set->min_rsa_bits)
-			out->reason = "key-too-short";
-		else if (out->partial_body)
-			out->reason = "partial-body";
-		else {
-			out->result = DKIMV_PASS;
-			out->reason = NULL;
-		}
-	} else if (err == DKIM_SIGERROR_BADSIG) {
-		out->result = DKIMV_FAIL;
-		out->reason = dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH
-		    ? "body-hash-mismatch" : "signature-mismatch";
-	} else {
-		for (size_t i = 0; i < sizeof(sigerrors) / sizeof(sigerrors[0]); i++) {
-			if (sigerrors[i].error == err) {
-				out->result = sigerrors[i].result;
-				out->reason = sigerrors[i].reason;
-				break;
-			}
-		}
-	}
 }
 
 /* finish - end of message: one result per signature, or refuse */
@@ -443,8 +384,10 @@ finish(struct dkimv *v)
 		return;
 	}
 	for (int i = 0; i < n; i++)
-		classify(v, sigs[i], i < v->nscreen ? v->screen[i] : SCREEN_EVALUATE,
-			 &v->sigs[i]);
+		dkimv_classify(v->dkim, sigs[i],
+			       i < v->nscreen ? v->screen[i] : SCREEN_EVALUATE,
+			       &v->lib->settings, v->need_bodylen ? &v->blen : NULL,
+			       &v->sigs[i]);
 	v->nsigs = (size_t)n;
 	v->state = ST_DONE;
 }

@@ -1,0 +1,31 @@
+/*
+ * dkim_classify - one libopendkim signature (DKIM_SIGINFO after dkim_eom)
+ * as one of our results: verified means no error recorded, the PASSED
+ * flag and a matching body hash; otherwise dkim_sig_geterror tells a key
+ * look-up failure (temperror or permerror) from a bad signature (fail).
+ * Our local rules then apply to verified signatures: rsa-sha1 and short
+ * RSA keys are "policy" (RFC 8301), and so is an l= that leaves part of
+ * the body unsigned.
+ *
+ * Thread-safety: pure over its arguments (libopendkim's getters only read).
+ */
+#ifndef DMARCGUARD_DKIM_CLASSIFY_H
+#define DMARCGUARD_DKIM_CLASSIFY_H
+
+#include <opendkim/dkim.h>
+
+#include "dkim_bodylen.h"
+#include "dkim_verify.h"
+
+/* what the prescreen decided for a signature */
+enum screen { SCREEN_EVALUATE, SCREEN_CAPPED, SCREEN_BADNAME };
+
+/*
+ * dkimv_classify - fill out for sig. blen: the canonical body lengths, or
+ * NULL when no signature has l= (then none is partial).
+ */
+void dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen,
+		    const struct dkimv_settings *settings,
+		    const struct dkimv_bodylen *blen, struct dkimv_signature *out);
+
+#endif
