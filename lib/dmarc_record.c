@@ -393,3 +393,14 @@ dmarc_record_clear(struct dmarc_record *rec)
 	free(rec->buf);
 	memset(rec, 0, sizeof(*rec));
 }
+
+const char *
+dmarc_request_name(enum dmarc_request request)
+{
+	switch (request) {
+	case DMARC_REQUEST_NONE: return "none";
+	case DMARC_REQUEST_QUARANTINE: return "quarantine";
+	case DMARC_REQUEST_REJECT: return "reject";
+	default: return "unspecified";
+	}
+}

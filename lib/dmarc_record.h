@@ -40,7 +40,16 @@
 #include <stdint.h>
 
 #include "orgdomain.h"	/* enum align_mode */
-#include "policy.h"	/* enum dmarc_request, dmarc_request_name */
+/* A published request: the value of p, sp or np */
+enum dmarc_request {
+	DMARC_REQUEST_UNSPECIFIED,
+	DMARC_REQUEST_NONE,
+	DMARC_REQUEST_QUARANTINE,
+	DMARC_REQUEST_REJECT,
+};
+
+/* dmarc_request_name - "none", "quarantine", "reject" or "unspecified" */
+const char *dmarc_request_name(enum dmarc_request request);
 
 /* Bits of dmarc_record.tags: the tag was present with a valid value. */
 #define DMARC_TAG_P	(1u << 0)

@@ -43,17 +43,6 @@ dmarc_outcome_name(enum dmarc_outcome outcome)
 	return "unknown";
 }
 
-const char *
-dmarc_request_name(enum dmarc_request request)
-{
-	switch (request) {
-	case DMARC_REQUEST_NONE: return "none";
-	case DMARC_REQUEST_QUARANTINE: return "quarantine";
-	case DMARC_REQUEST_REJECT: return "reject";
-	default: return "unspecified";
-	}
-}
-
 /* lower - one step down: reject -> quarantine -> none */
 static enum dmarc_request
 lower(enum dmarc_request r)

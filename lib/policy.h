@@ -33,6 +33,7 @@
 #define DMARCGUARD_POLICY_H
 
 #include "action.h"
+#include "dmarc_record.h"
 #include "domain_rules.h"
 #include "domain_set.h"
 #include "netlist.h"
@@ -46,13 +47,6 @@ enum dmarc_outcome {
 	DMARC_OUTCOME_PERMERROR,
 };
 
-/* Published request, p/sp/np values */
-enum dmarc_request {
-	DMARC_REQUEST_UNSPECIFIED,
-	DMARC_REQUEST_NONE,
-	DMARC_REQUEST_QUARANTINE,
-	DMARC_REQUEST_REJECT,
-};
 
 struct policy_settings {
 	enum action fail_floor;		/* DMARC fail: at least this */
@@ -108,6 +102,5 @@ void policy_decide(const struct policy_settings *settings,
 		   const struct policy_input *input, struct policy_decision *out);
 
 const char *dmarc_outcome_name(enum dmarc_outcome outcome);
-const char *dmarc_request_name(enum dmarc_request request);
 
 #endif
