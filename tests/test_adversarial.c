@@ -23,10 +23,10 @@
 #include <strings.h>
 
 #include "authres.h"
+#include "dns_fixture.h"
 #include "engine.h"
 #include "message.h"
 #include "message_reader.h"
-#include "nsd_server.h"
 #include "test_main.h"
 #include "test_paths.h"
 
@@ -44,20 +44,6 @@ struct adv_case {
 
 static struct adv_case cases[MAX_CASES];
 static int ncases;
-static struct nsd_server server;
-
-static void
-server_up(void)
-{
-	if (nsd_server_start(&server) < 0)
-		ck_abort_msg("cannot start nsd");
-}
-
-static void
-server_down(void)
-{
-	nsd_server_stop(&server);
-}
 
 /* parse_case - split one cases.tsv line (modified in place); 0 or -1 */
 static int
@@ -252,7 +238,6 @@ summary(const struct verdict *v, char *buf, size_t size)
 START_TEST(test_corpus)
 {
 	const struct adv_case *c = &cases[_i];
-	struct engine_settings es;
 	struct policy_settings ps;
 	struct message_settings ms = { .policy = &ps, .authserv_id = AUTHSERV_ID };
 	struct run *full = calloc(1, sizeof(*full)), *bare = calloc(1, sizeof(*bare));
@@ -264,11 +249,7 @@ START_TEST(test_corpus)
 	char *text = read_message(c->file, &len);
 
 	ck_assert(full != NULL && bare != NULL);
-	engine_settings_init(&es);
-	es.resolver.nameservers = server.address;
-	es.resolver.timeout_ms = 2000;
-	e = engine_new(&es, &error);
-	ck_assert_msg(e != NULL, "engine_new: %s", error);
+	e = dns_fixture_engine(2000);
 	policy_settings_init(&ps);
 	ps.trusted_networks = netlist_parse("127.0.0.0/8 ::1", &error);
 
@@ -325,7 +306,7 @@ main(void)
 
 	if (load_cases() < 0)
 		return 1;
-	tcase_add_unchecked_fixture(tc, server_up, server_down);
+	tcase_add_unchecked_fixture(tc, dns_fixture_up, dns_fixture_down);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_corpus, 0, ncases);
 	suite_add_tcase(s, tc);

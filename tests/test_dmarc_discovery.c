@@ -13,43 +13,26 @@
 #include <string.h>
 
 #include "dmarc_discovery.h"
-#include "nsd_server.h"
+#include "dns_fixture.h"
 #include "test_main.h"
 
-static struct nsd_server server;
 static struct orgdomain *od;
 
 static void
-server_up(void)
+setup(void)
 {
 	const char *error = NULL;
 
-	if (nsd_server_start(&server) < 0)
-		ck_abort_msg("cannot start nsd");
+	dns_fixture_up();
 	if ((od = orgdomain_new(NULL, &error)) == NULL)
 		ck_abort_msg("orgdomain_new: %s", error ? error : "?");
 }
 
 static void
-server_down(void)
+teardown(void)
 {
 	orgdomain_free(&od);
-	nsd_server_stop(&server);
-}
-
-static struct resolver *
-resolver_for_server(void)
-{
-	struct resolver_settings s;
-	struct resolver *r;
-	const char *error = NULL;
-
-	resolver_settings_init(&s);
-	s.nameservers = server.address;
-	s.timeout_ms = 5000;
-	r = resolver_new(&s, &error);
-	ck_assert_msg(r != NULL, "resolver_new: %s", error ? error : "?");
-	return r;
+	dns_fixture_down();
 }
 
 #define FOUND DMARC_DISCOVERY_FOUND
@@ -120,7 +103,7 @@ static const struct {
 
 START_TEST(test_discover_table)
 {
-	struct resolver *r = resolver_for_server();
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct dmarc_discovery d;
 	struct resolver_stats st;
 	const char *author = cases[_i].author;
@@ -151,7 +134,7 @@ END_TEST
 
 START_TEST(test_record_contents)
 {
-	struct resolver *r = resolver_for_server();
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct dmarc_discovery d;
 
 	/* the three character-strings are one record */
@@ -197,7 +180,7 @@ static const char *const bad_authors[] = {
 
 START_TEST(test_invalid_author)
 {
-	struct resolver *r = resolver_for_server();
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct dmarc_discovery d;
 	struct resolver_stats st;
 
@@ -227,7 +210,7 @@ main(void)
 	TCase *tc = tcase_create("nsd");
 	TCase *pure = tcase_create("pure");
 
-	tcase_add_unchecked_fixture(tc, server_up, server_down);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_discover_table, 0, TEST_ROWS(cases));
 	tcase_add_test(tc, test_record_contents);

@@ -7,42 +7,32 @@
  * The table is the specification. Where it departs from RFC 5322 on
  * purpose (obsolete white space inside a domain, lists with one mailbox,
  * domain literals) the row says why. Inputs too large to write down are
- * built by generator functions.
+ * built by generator functions in test_from_header_limits.c; both files
+ * assert each row with support/from_header_check.h.
  */
-#include <check.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "from_header.h"
+#include "from_header_check.h"
+#include "test_main.h"
 
 #define L10 "aaaaaaaaaa"
 #define L61 L10 L10 L10 L10 L10 L10 "a"
 #define L63 L61 "aa"
-#define MEGA (1024 * 1024)
-
-struct gen {
-	const char *head, *unit;	/* unit NULL: numbered addresses */
-	size_t n;
-	const char *tail;
-};
 
 struct row {
 	const char *in;
 	size_t len;			/* 0: strlen(in) */
-	const struct gen *gen;		/* builds the input instead of `in` */
 	enum from_status want;
 	const char *want_str;		/* domain when OK, reason when malformed */
 	const char *want_addr;		/* the address for logs; NULL: unchecked */
 };
 
-#define OK(in, dom)		{ in, 0, NULL, FROM_OK, dom, NULL }
-#define OKA(in, dom, addr)	{ in, 0, NULL, FROM_OK, dom, addr }
-#define BAD(in, why)		{ in, 0, NULL, FROM_MALFORMED, why, NULL }
+#define OK(in, dom)		{ in, 0, FROM_OK, dom, NULL }
+#define OKA(in, dom, addr)	{ in, 0, FROM_OK, dom, addr }
+#define BAD(in, why)		{ in, 0, FROM_MALFORMED, why, NULL }
 /* a literal with NUL bytes in it: the length comes from sizeof */
-#define BADN(in, why)		{ in, sizeof(in) - 1, NULL, FROM_MALFORMED, why, NULL }
-#define GEN(fn, st, want)	{ NULL, 0, fn, st, want, NULL }
+#define BADN(in, why)		{ in, sizeof(in) - 1, FROM_MALFORMED, why, NULL }
 
 #define MISSING		FROM_REASON_MISSING
 #define EMPTY		FROM_REASON_EMPTY
@@ -56,68 +46,6 @@ struct row {
 #define BADDOM		FROM_REASON_BAD_DOMAIN
 #define IDN		FROM_REASON_IDN
 #define SYNTAX		FROM_REASON_SYNTAX
-
-/* repeat - `n` copies of `unit` between `head` and `tail`, malloc'd */
-static char *
-repeat(const char *head, const char *unit, size_t n, const char *tail,
-       size_t *len_r)
-{
-	size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
-	char *s = malloc(hl + ul * n + tl + 1), *p = s;
-
-	ck_assert_ptr_nonnull(s);
-	memcpy(p, head, hl);
-	p += hl;
-	for (size_t i = 0; i < n; i++, p += ul)
-		memcpy(p, unit, ul);
-	memcpy(p, tail, tl + 1);
-	*len_r = hl + ul * n + tl;
-	return s;
-}
-
-/* numbered - "head" then n "u<i>@d<i>.example" joined by ", " then "tail" */
-static char *
-numbered(const char *head, size_t n, const char *tail, size_t *len_r)
-{
-	size_t size = strlen(head) + n * 40 + strlen(tail) + 1, pos;
-	char *s = malloc(size);
-
-	ck_assert_ptr_nonnull(s);
-	pos = (size_t)snprintf(s, size, "%s", head);
-	for (size_t i = 0; i < n; i++)
-		pos += (size_t)snprintf(s + pos, size - pos, "%su%zu@d%zu.example",
-					i ? ", " : "", i, i);
-	pos += (size_t)snprintf(s + pos, size - pos, "%s", tail);
-	*len_r = pos;
-	return s;
-}
-
-/* Large inputs: head, n times unit (or n numbered addresses), tail. */
-static const struct gen
-	g_2000_addresses = { "", NULL, 2000, "" },
-	g_2000_group = { "list: ", NULL, 2000, ";" },
-	g_2000_angles = { "<", NULL, 2000, ">" },
-	g_mb_display = { "\"", "x", MEGA, "\" <a@example.com>" },
-	g_mb_comment = { "(", "c", MEGA, ") <a@example.com>" },
-	g_mb_nested = { "", "(", MEGA, "a@example.com" },
-	g_mb_angles = { "", "<", MEGA, "a@example.com>" },
-	g_mb_local = { "", "a", MEGA, "@example.com" },
-	g_mb_domain = { "a@", "a.", MEGA / 2, "example" },
-	g_mb_label = { "a@", "a", MEGA, ".example" },
-	g_mb_folding = { "", "\r\n ", MEGA / 3, "a@example.com" },
-	g_mb_commas = { "", ",", MEGA, "a@example.com" },
-	g_mb_qpairs = { "\"", "\\\"", MEGA / 2, "\"@example.com" },
-	g_mb_dots = { "a", ".", MEGA, "a@example.com" },
-	g_mb_words = { "", "w ", MEGA / 2, "<a@example.com>" };
-
-/* generate - the input a struct gen describes, malloc'd */
-static char *
-generate(const struct gen *g, size_t *len_r)
-{
-	if (g->unit == NULL)
-		return numbered(g->head, g->n, g->tail, len_r);
-	return repeat(g->head, g->unit, g->n, g->tail, len_r);
-}
 
 static const struct row rows[] = {
 	/* RFC 5322 appendix A.1.1, A.1.2, A.1.3, A.2 */
@@ -342,104 +270,14 @@ static const struct row rows[] = {
 	BAD("admin@bank.example\n<attacker@evil.example>", CTRL),
 	/* a route names other hosts, but the mailbox is the last one */
 	OK("<@bank.example:attacker@evil.example>", "evil.example"),
-
-	/* size: linear time, no overflow */
-	GEN(&g_2000_addresses, FROM_MALFORMED, MULTI),
-	GEN(&g_2000_group, FROM_MALFORMED, GROUP),
-	GEN(&g_2000_angles, FROM_MALFORMED, MULTI),
-	GEN(&g_mb_display, FROM_OK, "example.com"),
-	GEN(&g_mb_comment, FROM_OK, "example.com"),
-	GEN(&g_mb_nested, FROM_MALFORMED, UNBAL),
-	GEN(&g_mb_angles, FROM_MALFORMED, UNBAL),
-	GEN(&g_mb_local, FROM_OK, "example.com"),
-	GEN(&g_mb_domain, FROM_MALFORMED, BADDOM),
-	GEN(&g_mb_label, FROM_MALFORMED, BADDOM),
-	GEN(&g_mb_folding, FROM_OK, "example.com"),
-	GEN(&g_mb_commas, FROM_MALFORMED, MULTI),
-	GEN(&g_mb_qpairs, FROM_OK, "example.com"),
-	GEN(&g_mb_dots, FROM_MALFORMED, SYNTAX),
-	GEN(&g_mb_words, FROM_OK, "example.com"),
 };
-
-/* describe - printable, shortened copy of an input for failure messages */
-static const char *
-describe(const char *s, size_t len, char *buf, size_t size)
-{
-	size_t pos = 0;
-
-	for (size_t i = 0; i < len && pos + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			buf[pos++] = (char)c;
-		else
-			pos += (size_t)snprintf(buf + pos, size - pos, "\\x%02x", c);
-	}
-	if (pos + 8 >= size)
-		snprintf(buf + pos, size - pos, "...");
-	else
-		buf[pos] = '\0';
-	return buf;
-}
 
 START_TEST(test_parse)
 {
 	const struct row *r = &rows[_i];
-	struct from_parse_result res;
-	char *owned = NULL, what[200];
-	const char *in = r->in, *got;
-	size_t len = r->len;
-	clock_t t0;
-	double cpu;
-	int rc;
 
-	if (r->gen != NULL)
-		in = owned = generate(r->gen, &len);
-	else if (len == 0)
-		len = strlen(in);
-	describe(in, len, what, sizeof(what));
-	t0 = clock();
-	rc = from_header_parse(in, len, &res);
-	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
-	got = res.status == FROM_OK ? res.domain : res.reason;
-	ck_assert_msg(res.status == r->want && got != NULL &&
-		      strcmp(got, r->want_str) == 0,
-		      "row %d \"%s\": got %s %s, want %s %s", _i, what,
-		      res.status == FROM_OK ? "OK" : "MALFORMED",
-		      got != NULL ? got : "(null)",
-		      r->want == FROM_OK ? "OK" : "MALFORMED", r->want_str);
-	ck_assert_int_eq(rc, r->want == FROM_OK ? 0 : -1);
-	if (r->want == FROM_OK)
-		ck_assert_ptr_null(res.reason);
-	else
-		ck_assert_msg(res.domain[0] == '\0' && res.address[0] == '\0',
-			      "row %d \"%s\": malformed but domain \"%s\"", _i, what,
-			      res.domain);
-	if (r->want_addr != NULL)
-		ck_assert_msg(strcmp(res.address, r->want_addr) == 0,
-			      "row %d \"%s\": address \"%s\", want \"%s\"", _i, what,
-			      res.address, r->want_addr);
-	ck_assert_msg(cpu < 1.0, "row %d \"%s\": %.3f s of CPU", _i, what, cpu);
-	free(owned);
-}
-END_TEST
-
-/* An address too long for the log field is cut, keeping the domain. */
-START_TEST(test_address_truncation)
-{
-	struct from_parse_result res;
-	size_t len, alen;
-	char *in = repeat("", "\xc3\xa9", 600, "@example.com", &len);
-
-	ck_assert_int_eq(from_header_parse(in, len, &res), 0);
-	alen = strlen(res.address);
-	ck_assert_uint_lt(alen, sizeof(res.address));
-	ck_assert_str_eq(res.address + alen - strlen("@example.com"), "@example.com");
-	/* cut at a character boundary: only whole two-byte "é" before '@' */
-	ck_assert_uint_eq((alen - strlen("@example.com")) % 2, 0);
-	for (size_t i = 0; i + strlen("@example.com") < alen; i += 2)
-		ck_assert(memcmp(res.address + i, "\xc3\xa9", 2) == 0);
-	free(in);
+	from_check_parse(_i, r->in, r->len != 0 ? r->len : strlen(r->in), r->want,
+			 r->want_str, r->want_addr);
 }
 END_TEST
 
@@ -493,21 +331,12 @@ main(void)
 {
 	Suite *s = suite_create("from_header");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_parse, 0,
-			    (int)(sizeof(rows) / sizeof(rows[0])));
-	tcase_add_test(tc, test_address_truncation);
+	tcase_add_loop_test(tc, test_parse, 0, TEST_ROWS(rows));
 	tcase_add_test(tc, test_address_printable);
-	tcase_add_loop_test(tc, test_count_check, 0,
-			    (int)(sizeof(count_cases) / sizeof(count_cases[0])));
+	tcase_add_loop_test(tc, test_count_check, 0, TEST_ROWS(count_cases));
 	tcase_add_test(tc, test_reason_prefix);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return test_run_suite(s);
 }

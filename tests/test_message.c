@@ -15,27 +15,12 @@
 #include <string.h>
 
 #include "authres.h"
+#include "dns_fixture.h"
 #include "engine.h"
 #include "message.h"
 #include "message_reader.h"
-#include "nsd_server.h"
 #include "test_main.h"
 #include "test_paths.h"
-
-static struct nsd_server server;
-
-static void
-server_up(void)
-{
-	if (nsd_server_start(&server) < 0)
-		ck_abort_msg("cannot start nsd");
-}
-
-static void
-server_down(void)
-{
-	nsd_server_stop(&server);
-}
 
 #define GOOD_IP "192.0.2.10"		/* in every test domain's SPF */
 #define BAD_IP "203.0.113.66"		/* in none */
@@ -115,21 +100,6 @@ static const struct {
 	  ACTION_ACCEPT, "exempt-authenticated", "fail" },
 };
 
-static struct engine *
-engine_for_tests(void)
-{
-	struct engine_settings es;
-	struct engine *e;
-	const char *error = NULL;
-
-	engine_settings_init(&es);
-	es.resolver.nameservers = server.address;
-	es.resolver.timeout_ms = 2000;
-	e = engine_new(&es, &error);
-	ck_assert_msg(e != NULL, "engine_new: %s", error);
-	return e;
-}
-
 static int sink_header(void *m, const char *n, const char *v, size_t l)
 {
 	return message_header(m, n, v, l);
@@ -147,7 +117,7 @@ static int sink_body(void *m, const unsigned char *c, size_t l)
 
 START_TEST(test_policy_table)
 {
-	struct engine *e = engine_for_tests();
+	struct engine *e = dns_fixture_engine(2000);
 	struct policy_settings ps;
 	struct message_settings ms = { .policy = &ps, .authserv_id = "mx.receiver.example" };
 	struct envelope env = {
@@ -197,7 +167,7 @@ main(void)
 	Suite *s = suite_create("message");
 	TCase *tc = tcase_create("policy");
 
-	tcase_add_unchecked_fixture(tc, server_up, server_down);
+	tcase_add_unchecked_fixture(tc, dns_fixture_up, dns_fixture_down);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_policy_table, 0, TEST_ROWS(cases));
 	suite_add_tcase(s, tc);

@@ -10,32 +10,31 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "nsd_server.h"
+#include "dns_fixture.h"
 #include "test_main.h"
 #include "test_paths.h"
 
-static struct nsd_server server;
 static char conf_path[64];
 
 static void
-server_up(void)
+setup(void)
 {
 	FILE *f;
 	int fd;
 
-	if (nsd_server_start(&server) < 0)
-		ck_abort_msg("cannot start nsd");
+	dns_fixture_up();
 	strcpy(conf_path, "/tmp/dmarcguard-offline-XXXXXX");
 	fd = mkstemp(conf_path);
 	f = fdopen(fd, "w");
-	fprintf(f, "AuthservID mx.test.example\nNameservers %s\nDNSTimeout 2s\n", server.address);
+	fprintf(f, "AuthservID mx.test.example\nNameservers %s\nDNSTimeout 2s\n",
+		dns_fixture_address());
 	fclose(f);
 }
 
 static void
-server_down(void)
+teardown(void)
 {
-	nsd_server_stop(&server);
+	dns_fixture_down();
 	unlink(conf_path);
 }
 
@@ -146,7 +145,7 @@ main(void)
 	Suite *s = suite_create("offline");
 	TCase *tc = tcase_create("offline");
 
-	tcase_add_unchecked_fixture(tc, server_up, server_down);
+	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_verdicts, 0, TEST_ROWS(cases));
 	tcase_add_loop_test(tc, test_bad_arguments, 0, TEST_ROWS(bad_cases));

@@ -11,39 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns_fixture.h"
 #include "nsd_server.h"
 #include "resolver.h"
 #include "test_main.h"
-
-static struct nsd_server server;
-
-static void
-server_up(void)
-{
-	if (nsd_server_start(&server) < 0)
-		ck_abort_msg("cannot start nsd");
-}
-
-static void
-server_down(void)
-{
-	nsd_server_stop(&server);
-}
-
-static struct resolver *
-resolver_for(const char *nameservers, unsigned timeout_ms)
-{
-	struct resolver_settings s;
-	struct resolver *r;
-	const char *error = NULL;
-
-	resolver_settings_init(&s);
-	s.nameservers = nameservers;
-	s.timeout_ms = timeout_ms;
-	r = resolver_new(&s, &error);
-	ck_assert_msg(r != NULL, "resolver_new: %s", error ? error : "?");
-	return r;
-}
 
 /* One row per look-up: what must come back for it. */
 static const struct {
@@ -73,7 +44,7 @@ static const struct {
 
 START_TEST(test_lookup_table)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct dns_answer *a = resolver_lookup(r, cases[_i].name, cases[_i].type, 0);
 
 	ck_assert_msg(a->status == cases[_i].status, "%s: got %s want %s (%s)",
@@ -92,7 +63,7 @@ END_TEST
 
 START_TEST(test_record_contents)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct dns_answer *a = resolver_lookup(r, "mx.resolver.example", DNS_TYPE_MX, 0);
 	int saw10 = 0, saw20 = 0;
 
@@ -131,9 +102,9 @@ END_TEST
 
 START_TEST(test_cache_hits_reach_server_once)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct resolver_stats st;
-	long before = nsd_server_queries(&server), after;
+	long before = dns_fixture_queries(), after;
 
 	ck_assert_int_ge(before, 0);
 	for (int i = 0; i < 20; i++) {
@@ -150,7 +121,7 @@ START_TEST(test_cache_hits_reach_server_once)
 		ck_assert_int_eq(a->status, DNS_STATUS_NXDOMAIN);
 		dns_answer_unref(&a);
 	}
-	after = nsd_server_queries(&server);
+	after = dns_fixture_queries();
 	ck_assert_int_eq(after - before, 2);
 	resolver_get_stats(r, &st);
 	ck_assert_uint_eq(st.lookups, 25);
@@ -162,7 +133,7 @@ END_TEST
 
 START_TEST(test_ttl_expiry_requeries)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct resolver_stats st;
 	struct dns_answer *a;
 
@@ -189,7 +160,7 @@ END_TEST
 
 START_TEST(test_servfail_is_tempfail_and_briefly_cached)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct resolver_stats st;
 	struct dns_answer *a;
 
@@ -217,7 +188,7 @@ START_TEST(test_timeout_on_silent_server)
 
 	ck_assert_int_ge(fd, 0);
 	snprintf(ns, sizeof(ns), "127.0.0.1@%d", port);
-	r = resolver_for(ns, 700);
+	r = dns_fixture_resolver(ns, 700);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	a = resolver_lookup(r, "multi.resolver.example", DNS_TYPE_TXT, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -255,11 +226,11 @@ lookup_worker(void *arg)
 
 START_TEST(test_concurrent_lookups_merge)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct resolver_stats st;
 	pthread_t th[16];
 	struct worker w[16];
-	long before = nsd_server_queries(&server);
+	long before = dns_fixture_queries();
 
 	for (int i = 0; i < 16; i++) {
 		w[i].r = r;
@@ -274,7 +245,7 @@ START_TEST(test_concurrent_lookups_merge)
 	ck_assert_uint_eq(st.lookups, 16);
 	ck_assert_uint_eq(st.upstream, 1);
 	ck_assert_uint_eq(st.merged + st.cache_hits, 15);
-	ck_assert_int_eq(nsd_server_queries(&server) - before, 1);
+	ck_assert_int_eq(dns_fixture_queries() - before, 1);
 	resolver_free(&r);
 }
 END_TEST
@@ -326,7 +297,7 @@ main(void)
 	TCase *tc = tcase_create("nsd");
 	TCase *syntax = tcase_create("syntax");
 
-	tcase_add_unchecked_fixture(tc, server_up, server_down);
+	tcase_add_unchecked_fixture(tc, dns_fixture_up, dns_fixture_down);
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_lookup_table, 0, TEST_ROWS(cases));
 	tcase_add_test(tc, test_record_contents);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns_fixture.h"
 #include "nsd_server.h"
 #include "resolver.h"
 #include "spf_eval.h"
@@ -24,36 +25,6 @@
 #define LONG_LOCAL "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"	/* 65 */
 #define LOCAL60 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define LABEL64 "llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
-
-static struct nsd_server server;
-
-static void
-server_up(void)
-{
-	if (nsd_server_start(&server) < 0)
-		ck_abort_msg("cannot start nsd");
-}
-
-static void
-server_down(void)
-{
-	nsd_server_stop(&server);
-}
-
-static struct resolver *
-resolver_for(const char *nameservers, unsigned timeout_ms)
-{
-	struct resolver_settings s;
-	struct resolver *r;
-	const char *error = NULL;
-
-	resolver_settings_init(&s);
-	s.nameservers = nameservers;
-	s.timeout_ms = timeout_ms;
-	r = resolver_new(&s, &error);
-	ck_assert_msg(r != NULL, "resolver_new: %s", error ? error : "?");
-	return r;
-}
 
 static struct spf_evaluator *
 evaluator_for(struct resolver *r)
@@ -163,7 +134,7 @@ static const struct {
 
 START_TEST(test_check_table)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct spf_evaluator *ev = evaluator_for(r);
 	struct spf_eval_request req = {
 		.client_ip = cases[_i].ip, .helo = cases[_i].helo,
@@ -204,7 +175,7 @@ END_TEST
 /* The counters say why a limit was hit and that exp= cost nothing. */
 START_TEST(test_counts_and_problems)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct spf_evaluator *ev = evaluator_for(r);
 	struct spf_eval_request req = { .client_ip = OUT4, .timeout_ms = 10000 };
 	struct spf_eval_outcome out;
@@ -266,7 +237,7 @@ START_TEST(test_timeout_budget)
 
 	ck_assert_int_ge(fd, 0);
 	snprintf(ns, sizeof(ns), "127.0.0.1@%d", port);
-	r = resolver_for(ns, 5000);
+	r = dns_fixture_resolver(ns, 5000);
 	ev = evaluator_for(r);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
@@ -320,7 +291,7 @@ check_worker(void *arg)
 /* One evaluator, many threads: each check keeps its own counts. */
 START_TEST(test_concurrent_checks)
 {
-	struct resolver *r = resolver_for(server.address, 5000);
+	struct resolver *r = dns_fixture_resolver(NULL, 5000);
 	struct spf_evaluator *ev = evaluator_for(r);
 	pthread_t th[8];
 	struct worker w[8];
@@ -366,7 +337,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_unchecked_fixture(tc, server_up, server_down);
+	tcase_add_unchecked_fixture(tc, dns_fixture_up, dns_fixture_down);
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_check_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_counts_and_problems);
