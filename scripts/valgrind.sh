@@ -19,6 +19,7 @@ vg=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-
 
 failed=0
 for t in test_message test_adversarial test_resolver test_spf_eval test_dmarc_discovery \
+	 test_from_header_limits test_dkim_dns test_dkim_bodylen \
 	 test_from_header test_config test_dns_answer; do
 	if CK_FORK=no "${vg[@]}" "$build/tests/$t" > "/tmp/valgrind-$t.log" 2>&1; then
 		echo "memcheck clean: $t"
