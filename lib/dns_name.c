@@ -137,7 +137,8 @@ walk_name(const unsigned char *packet, size_t len, size_t *offset, char *out,
 		pos++;
 		if (b == 0)
 			break;
-		if (pos + b > len || (wire += b + 1) > DNS_WIRE_NAME_MAX)
+		/* the labels and the final zero octet: at most 255 (RFC 1035 2.3.4) */
+		if (pos + b > len || (wire += b + 1) + 1 > DNS_WIRE_NAME_MAX)
 			return -1;
 		if (out != NULL) {
 			if (outpos > 0) {

@@ -95,7 +95,9 @@ static int
 read_file(struct config *c, const char *path, char *error, size_t size)
 {
 	unsigned *first_line = calloc(config_keys_count, sizeof(*first_line));
-	char line[LINE_MAX_LEN], reason[512];
+	char *line = NULL, reason[512];
+	size_t cap = 0;
+	ssize_t got;
 	unsigned lineno = 0;
 	FILE *f;
 	int rc = -1;
@@ -105,19 +107,20 @@ read_file(struct config *c, const char *path, char *error, size_t size)
 		free(first_line);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while ((got = getline(&line, &cap, f)) > 0) {
 		const struct config_key *key;
 		char *name, *value;
 		size_t i;
 		int append;
 
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
+		if (got > LINE_MAX_LEN) {
 			snprintf(error, size, "%s:%u: line longer than %d characters", path, lineno,
-				 LINE_MAX_LEN - 2);
+				 LINE_MAX_LEN);
 			goto out;
 		}
-		if (memchr(line, '\0', strlen(line) + 1) != line + strlen(line)) {
+		/* getline counts every byte read, so a NUL cannot hide the rest */
+		if (memchr(line, '\0', (size_t)got) != NULL) {
 			snprintf(error, size, "%s:%u: NUL byte in line", path, lineno);
 			goto out;
 		}
@@ -158,6 +161,7 @@ read_file(struct config *c, const char *path, char *error, size_t size)
 	rc = 0;
 out:
 	fclose(f);
+	free(line);
 	free(first_line);
 	return rc;
 }

@@ -240,6 +240,18 @@ check_reply_text(const char *v)
 	return strlen(v) <= 400 ? 0 : -1;
 }
 
+/* is_authserv_token - RFC 8601 authserv-id as a token we can write unquoted */
+static int
+is_authserv_token(const char *v)
+{
+	if (*v == '\0' || strlen(v) > 255)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr(";()\"\\<>@,:/[]?=", *p) != NULL)
+			return 0;
+	return 1;
+}
+
 static int
 set_string(struct config *c, const struct config_key *key, const char *v)
 {
@@ -361,9 +373,9 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 			gethostname(host, sizeof(host) - 1);
 			return set_string(c, key, host);
 		}
-		if (v[0] == '\0' || strpbrk(v, " \t;()\"\\") != NULL)
-			return fail(error, size, "%s must be one token without spaces, ';', "
-				    "quotes or parentheses", key->name);
+		if (!is_authserv_token(v))
+			return fail(error, size, "%s must be one token of printable ASCII without"
+				    " spaces, ';', quotes or parentheses", key->name);
 		break;
 	}
 	if (key->type == CONFIG_RULES_FILE) {

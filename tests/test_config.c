@@ -15,17 +15,24 @@
 
 static char path[64];
 
+/* write_conf_n - len bytes of text into a new temporary file */
 static const char *
-write_conf(const char *text)
+write_conf_n(const char *text, size_t len)
 {
 	int fd;
 
 	strcpy(path, "/tmp/dmarcguard-conf-XXXXXX");
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	ck_assert_int_eq(write(fd, text, len), (int)len);
 	close(fd);
 	return path;
+}
+
+static const char *
+write_conf(const char *text)
+{
+	return write_conf_n(text, strlen(text));
 }
 
 START_TEST(test_embedded_defaults)
@@ -138,6 +145,8 @@ static const struct {
 	{ "PidFile run/x.pid\n", ":1: PidFile must be an absolute path" },
 	{ "DomainRulesFile /nonexistent/rules\n", ":1: /nonexistent/rules: No such file" },
 	{ "AuthservID two words\n", ":1: AuthservID must be one token" },
+	{ "AuthservID mx\x01.example\n", ":1: AuthservID must be one token" },
+	{ "AuthservID mx.ex\xc3\xa4mple\n", ":1: AuthservID must be one token" },
 	{ "DryRun yes\nDryRun no\n", ":2: DryRun given again (first at line 1)" },
 	{ "DryRun\n", ":1: DryRun needs a value" },
 	{ "FailFloor\n", ":1: FailFloor needs a value" },
@@ -153,6 +162,24 @@ START_TEST(test_bad_files)
 	snprintf(want, sizeof(want), "%s%s", p, bad_cases[_i].want);
 	ck_assert_msg(strncmp(error, want, strlen(want)) == 0, "got \"%s\", want \"%s...\"",
 		      error, want);
+	unlink(p);
+}
+END_TEST
+
+/* A NUL byte never hides the rest of its line (found by fuzz_config). */
+static const char nul_hides_key[] = "DryRun no\nSyslog yes\0 Sokcet x\n";
+static const char nul_alone[] = "DryRun no\nSyslog yes\0\nSocket unix:/x\n";
+
+START_TEST(test_nul_byte)
+{
+	const char *text = _i == 0 ? nul_hides_key : nul_alone;
+	size_t len = _i == 0 ? sizeof(nul_hides_key) - 1 : sizeof(nul_alone) - 1;
+	char error[512] = "", want[600];
+	const char *p = write_conf_n(text, len);
+
+	ck_assert_ptr_null(config_load(p, error, sizeof(error)));
+	snprintf(want, sizeof(want), "%s:2: NUL byte in line", p);
+	ck_assert_str_eq(error, want);
 	unlink(p);
 }
 END_TEST
@@ -254,6 +281,7 @@ main(void)
 	tcase_add_test(tc, test_minimal_file);
 	tcase_add_test(tc, test_all_types);
 	tcase_add_loop_test(tc, test_bad_files, 0, TEST_ROWS(bad_cases));
+	tcase_add_loop_test(tc, test_nul_byte, 0, 2);
 	tcase_add_test(tc, test_unreadable_file);
 	tcase_add_test(tc, test_rules_file_error_names_its_line);
 	tcase_add_test(tc, test_sample_in_step_with_table);

@@ -127,6 +127,28 @@ START_TEST(test_hostile_packets)
 }
 END_TEST
 
+/* 255 octets on the wire with the root label is the most a name may take
+ * (RFC 1035 2.3.4); one more is refused (found by fuzz_dns_answer). */
+START_TEST(test_wire_length_limit)
+{
+	unsigned char pkt[300];
+	char out[DNS_NAME_BUFSIZE];
+	const int last[2] = { 61, 62 };	/* 255 and 256 octets in all */
+	size_t n = 0, off = 0;
+
+	for (int l = 0; l < 4; l++) {
+		int len = l < 3 ? 63 : last[_i];
+
+		pkt[n++] = (unsigned char)len;
+		memset(pkt + n, 'a', (size_t)len);
+		n += (size_t)len;
+	}
+	pkt[n++] = 0;
+	ck_assert_uint_eq(n, _i == 0 ? 255 : 256);
+	ck_assert_int_eq(dns_name_from_wire(pkt, n, &off, out, sizeof(out)), _i == 0 ? 0 : -1);
+}
+END_TEST
+
 START_TEST(test_pointer_loop_bounded)
 {
 	/* label "a" then a pointer back to 0: a loop that only the length
@@ -151,6 +173,7 @@ main(void)
 	tcase_add_test(tc, test_compression);
 	tcase_add_loop_test(tc, test_hostile_packets, 0, TEST_ROWS(hostile_cases));
 	tcase_add_test(tc, test_pointer_loop_bounded);
+	tcase_add_loop_test(tc, test_wire_length_limit, 0, 2);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
