@@ -149,5 +149,8 @@ main(int argc, char **argv)
 	fwrite(c.body, 1, c.blen, stdout);
 	dkim_free(c.dkim);
 	dkim_close(lib);
+	free(c.headers);
+	free(c.body);
+	free(key);
 	return 0;
 }
