@@ -183,7 +183,8 @@ decide(struct message *m, int aligned_pass, int aligned_temp)
 		.request = dmarc_discovery_request(&m->dmarc),
 		.pct = v->record_found ? v->pct : 100,
 		.testing = v->testing,
-		.pct_sample = arc4random_uniform(100),
+		/* only pct < 100 samples; glibc 2.36 makes each draw a getrandom call */
+		.pct_sample = v->record_found && v->pct < 100 ? arc4random_uniform(100) : 0,
 		.aligned_pass = aligned_pass,
 		.aligned_temperror = aligned_temp,
 		.client_authenticated = m->authenticated,
