@@ -1,0 +1,273 @@
+/*
+ * dkim_bodyhash - DKIM body canonicalization and hash (see dkim_bodyhash.h).
+ *
+ * Two paths over the same state. At the start of a line, the fast path
+ * finds each CRLF with memchr; a line that canonicalization leaves as it
+ * is joins a span of the caller's buffer that goes to the digest in one
+ * update, an empty line is only counted (empty lines are emitted when a
+ * line with content follows them, never at the end). Any other line, and
+ * a line cut by the end of a chunk, goes through the slow path one octet
+ * at a time, its output collected in a small buffer.
+ *
+ * Thread-safety: none; one hasher belongs to one message.
+ */
+#include "dkim_bodyhash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+struct dkim_bodyhash {
+	enum dkim_bodyhash_canon canon;
+	enum dkim_bodyhash_alg alg;
+	unsigned long long limit;	/* canonical octets to hash */
+	unsigned long long hashed;	/* octets given to the digest */
+	unsigned long long length;	/* canonical octets, whole body */
+	unsigned long long blanks;	/* empty lines held back */
+	int cr;				/* a CR is pending: line end or content */
+	int mid;			/* an octet of this line was seen */
+	int content;			/* relaxed: a non-WSP octet of this line */
+	int wsp;			/* relaxed: a white space run is pending */
+	int failed;
+	EVP_MD_CTX *md;
+	size_t outn;
+	unsigned char out[1024];	/* the slow path's output */
+};
+
+static const unsigned char crlfs[] =
+	"\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n";
+
+struct dkim_bodyhash *
+dkim_bodyhash_new(enum dkim_bodyhash_canon canon, enum dkim_bodyhash_alg alg,
+		  unsigned long long limit)
+{
+	struct dkim_bodyhash *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return NULL;
+	h->canon = canon;
+	h->alg = alg;
+	h->limit = limit;
+	if ((h->md = EVP_MD_CTX_new()) == NULL
+	    || EVP_DigestInit_ex(h->md, alg == DKIM_BODYHASH_SHA1 ? EVP_sha1() : EVP_sha256(),
+				 NULL) != 1) {
+		dkim_bodyhash_free(&h);
+		return NULL;
+	}
+	return h;
+}
+
+/* digest - canonical octets, in order; only the first limit are hashed */
+static void
+digest(struct dkim_bodyhash *h, const unsigned char *p, size_t n)
+{
+	h->length += n;
+	if (h->hashed >= h->limit || n == 0)
+		return;
+	if (n > h->limit - h->hashed)
+		n = (size_t)(h->limit - h->hashed);
+	if (EVP_DigestUpdate(h->md, p, n) != 1)
+		h->failed = 1;
+	h->hashed += n;
+}
+
+static void
+flush_out(struct dkim_bodyhash *h)
+{
+	digest(h, h->out, h->outn);
+	h->outn = 0;
+}
+
+/* emit - canonical octets straight from a buffer, after what is collected */
+static void
+emit(struct dkim_bodyhash *h, const unsigned char *p, size_t n)
+{
+	if (h->outn > 0)
+		flush_out(h);
+	digest(h, p, n);
+}
+
+/* put - one canonical octet, collected */
+static void
+put(struct dkim_bodyhash *h, unsigned char c)
+{
+	if (h->outn == sizeof(h->out))
+		flush_out(h);
+	h->out[h->outn++] = c;
+}
+
+/* flush_blanks - content follows: the empty lines held back are part of the body */
+static void
+flush_blanks(struct dkim_bodyhash *h)
+{
+	while (h->blanks > 0) {
+		size_t lines = sizeof(crlfs) / 2;
+
+		if (h->blanks < lines)
+			lines = (size_t)h->blanks;
+		emit(h, crlfs, lines * 2);
+		h->blanks -= lines;
+	}
+}
+
+/* octet - one octet inside a line (a CR only once known not to end it) */
+static void
+octet(struct dkim_bodyhash *h, unsigned char c)
+{
+	if (h->canon == DKIM_BODYHASH_RELAXED) {
+		h->mid = 1;
+		if (c == ' ' || c == '\t') {
+			h->wsp = 1;
+			return;
+		}
+		if (h->blanks > 0)
+			flush_blanks(h);
+		if (h->wsp)
+			put(h, ' ');
+		h->wsp = 0;
+		h->content = 1;
+		put(h, c);
+		return;
+	}
+	if (h->blanks > 0)
+		flush_blanks(h);
+	h->mid = h->content = 1;
+	put(h, c);
+}
+
+/* line_end - a CRLF: the line's own, or one more empty line held back */
+static void
+line_end(struct dkim_bodyhash *h)
+{
+	if (h->content) {
+		put(h, '\r');
+		put(h, '\n');
+	} else
+		h->blanks++;
+	h->mid = h->content = h->wsp = 0;
+}
+
+/* slow - octet by octet until the end of the current line or of the chunk */
+static const unsigned char *
+slow(struct dkim_bodyhash *h, const unsigned char *p, const unsigned char *end)
+{
+	while (p < end) {
+		unsigned char c = *p++;
+
+		if (h->cr) {
+			h->cr = 0;
+			if (c == '\n') {
+				line_end(h);
+				return p;
+			}
+			octet(h, '\r');
+		}
+		if (c == '\r')
+			h->cr = 1;
+		else
+			octet(h, c);
+	}
+	return p;
+}
+
+/* unchanged_relaxed - does relaxed canonicalization leave this line content as is? */
+static int
+unchanged_relaxed(const unsigned char *p, size_t len)
+{
+	return p[len - 1] != ' ' && p[len - 1] != '\t' && memchr(p, '\t', len) == NULL
+	    && memmem(p, len, "  ", 2) == NULL;
+}
+
+/*
+ * fast - at a line start: whole lines up to the first one that needs the
+ * slow path or is cut by the end of the chunk
+ */
+static const unsigned char *
+fast(struct dkim_bodyhash *h, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *span = p;
+
+	while (p < end) {
+		const unsigned char *lf = memchr(p, '\n', (size_t)(end - p));
+		size_t len;
+
+		if (lf == NULL || lf == p || lf[-1] != '\r')
+			break;		/* cut, or an LF that ends no line */
+		len = (size_t)(lf - 1 - p);
+		if (len == 0) {
+			emit(h, span, (size_t)(p - span));
+			h->blanks++;
+			p = span = lf + 1;
+			continue;
+		}
+		if (h->canon == DKIM_BODYHASH_RELAXED && !unchanged_relaxed(p, len))
+			break;
+		if (h->blanks > 0) {
+			/* the span is empty: it restarted at the last empty line */
+			flush_blanks(h);
+		}
+		p = lf + 1;
+	}
+	emit(h, span, (size_t)(p - span));
+	return p;
+}
+
+int
+dkim_bodyhash_feed(struct dkim_bodyhash *h, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+
+	while (p < end) {
+		if (!h->cr && !h->mid)
+			p = fast(h, p, end);
+		if (p < end)
+			p = slow(h, p, end);
+	}
+	return h->failed ? -1 : 0;
+}
+
+int
+dkim_bodyhash_final(struct dkim_bodyhash *h, unsigned char out[DKIM_BODYHASH_MAX_DIGEST],
+		    size_t *out_len, unsigned long long *canon_len)
+{
+	unsigned int len = 0;
+
+	if (h->cr) {		/* a CR at the very end is content */
+		h->cr = 0;
+		octet(h, '\r');
+	}
+	if (h->content) {	/* an unterminated last line gets its CRLF */
+		put(h, '\r');
+		put(h, '\n');
+	}
+	h->mid = h->content = h->wsp = 0;
+	h->blanks = 0;		/* trailing empty lines are not part of it */
+	if (h->canon == DKIM_BODYHASH_SIMPLE && h->length + h->outn == 0) {
+		put(h, '\r');
+		put(h, '\n');
+	}
+	flush_out(h);
+	if (EVP_DigestFinal_ex(h->md, out, &len) != 1)
+		h->failed = 1;
+	*out_len = len;
+	*canon_len = h->length;
+	return h->failed ? -1 : 0;
+}
+
+int
+dkim_bodyhash_matches(const struct dkim_bodyhash *h, enum dkim_bodyhash_canon canon,
+		      enum dkim_bodyhash_alg alg, unsigned long long limit)
+{
+	return h->canon == canon && h->alg == alg && h->limit == limit;
+}
+
+void
+dkim_bodyhash_free(struct dkim_bodyhash **h)
+{
+	if (*h == NULL)
+		return;
+	EVP_MD_CTX_free((*h)->md);
+	free(*h);
+	*h = NULL;
+}

@@ -1,0 +1,76 @@
+/*
+ * dkim_bodyhash - the DKIM body hash (RFC 6376 3.4.3, 3.4.4, 3.7) of a
+ * message body fed in chunks of any size, for comparison with a
+ * signature's bh= tag.
+ *
+ * libopendkim canonicalizes the body one octet at a time through its
+ * string buffers; that was most of the CPU time a signed message cost
+ * (docs/performance.md). This module does the same canonicalization line
+ * by line: a line that canonicalization leaves unchanged (the usual case:
+ * no tab, no run of spaces, no trailing space) is hashed straight from
+ * the caller's buffer, many lines per digest update; only other lines go
+ * octet by octet. libopendkim still parses signatures, fetches keys,
+ * canonicalizes and verifies the header hash; dkim_verify compares the
+ * body hashes made here.
+ *
+ * Rules, the same as libopendkim's for mail as MTAs hand it to a milter
+ * (every line ending in CRLF), checked against libopendkim's own signer
+ * by tests/test_bodyhash.c:
+ *   - a line ends with CRLF; any other CR or LF is an ordinary octet;
+ *   - simple: the body as is, trailing empty lines dropped, a CRLF added
+ *     after an unterminated last line, an empty body hashed as one CRLF;
+ *   - relaxed: every run of SP and HTAB becomes one SP, white space at the
+ *     end of a line is dropped, a line left empty is an empty line,
+ *     trailing empty lines are dropped, a CRLF is added after an
+ *     unterminated last line, an empty body stays empty;
+ *   - with a length limit (l=), only that many canonical octets are
+ *     hashed; the canonical length of the whole body is counted anyway,
+ *     so that a caller can tell content was appended after the signed
+ *     part.
+ * Departures from libopendkim, all for input that Postfix and Sendmail
+ * never hand a milter (they end every line with CRLF): a last line without
+ * its CRLF gets one (libopendkim adds none in simple and refuses such a
+ * body in relaxed); a lone CR is content (libopendkim's relaxed mode drops
+ * it, and its simple mode takes a line of CRs for an empty line).
+ *
+ * Memory is constant whatever the body or line length.
+ *
+ * Thread-safety: none needed; one hasher belongs to one message.
+ */
+#ifndef DMARCGUARD_DKIM_BODYHASH_H
+#define DMARCGUARD_DKIM_BODYHASH_H
+
+#include <stddef.h>
+
+enum dkim_bodyhash_canon { DKIM_BODYHASH_SIMPLE, DKIM_BODYHASH_RELAXED };
+enum dkim_bodyhash_alg { DKIM_BODYHASH_SHA1, DKIM_BODYHASH_SHA256 };
+
+#define DKIM_BODYHASH_NO_LIMIT (~0ULL)
+#define DKIM_BODYHASH_MAX_DIGEST 32
+
+struct dkim_bodyhash;
+
+/* dkim_bodyhash_new - a hasher for one canonicalization; NULL without memory */
+struct dkim_bodyhash *dkim_bodyhash_new(enum dkim_bodyhash_canon canon,
+					enum dkim_bodyhash_alg alg,
+					unsigned long long limit);
+
+/* dkim_bodyhash_feed - the next n body octets; 0, or -1 if the digest failed */
+int dkim_bodyhash_feed(struct dkim_bodyhash *h, const unsigned char *p, size_t n);
+
+/*
+ * dkim_bodyhash_final - end of body: the digest into out (its length into
+ * *out_len) and the canonical length of the whole body into *canon_len.
+ * Returns 0, or -1 if the digest failed. Call it once.
+ */
+int dkim_bodyhash_final(struct dkim_bodyhash *h, unsigned char out[DKIM_BODYHASH_MAX_DIGEST],
+			size_t *out_len, unsigned long long *canon_len);
+
+/* dkim_bodyhash_matches - same canonicalization, algorithm and limit? */
+int dkim_bodyhash_matches(const struct dkim_bodyhash *h, enum dkim_bodyhash_canon canon,
+			  enum dkim_bodyhash_alg alg, unsigned long long limit);
+
+/* dkim_bodyhash_free - release; *h becomes NULL */
+void dkim_bodyhash_free(struct dkim_bodyhash **h);
+
+#endif
