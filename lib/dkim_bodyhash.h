@@ -27,11 +27,12 @@
  *     hashed; the canonical length of the whole body is counted anyway,
  *     so that a caller can tell content was appended after the signed
  *     part.
- * Departures from libopendkim, all for input that Postfix and Sendmail
- * never hand a milter (they end every line with CRLF): a last line without
- * its CRLF gets one (libopendkim adds none in simple and refuses such a
- * body in relaxed); a lone CR is content (libopendkim's relaxed mode drops
- * it, and its simple mode takes a line of CRs for an empty line).
+ * Departures from libopendkim: a last line without its CRLF gets one
+ * (libopendkim adds none in simple and refuses such a body in relaxed;
+ * Postfix and Sendmail end every line with CRLF, so this only matters
+ * for --test files); a lone CR inside a line is content, as RFC 6376 has
+ * it (libopendkim's relaxed mode drops it, and its simple mode takes a
+ * line of nothing but CRs for an empty line).
  *
  * Memory is constant whatever the body or line length.
  *
