@@ -17,20 +17,17 @@ copy_tag(char *out, size_t size, DKIM_SIGINFO *sig, const char *tag)
 	snprintf(out, size, "%s", value != NULL ? (const char *)value : "");
 }
 
-/* is_partial - l= is shorter than this signature's canonical body */
+/* is_partial - l= is shorter than the canonical body */
 static int
-is_partial(DKIM *dkim, DKIM_SIGINFO *sig, const struct dkimv_bodylen *blen)
+is_partial(DKIM *dkim, DKIM_SIGINFO *sig, const struct dkimv_body_outcome *body)
 {
 	ssize_t signlen = -1;
-	dkim_canon_t body = DKIM_CANON_SIMPLE;
 
-	if (blen == NULL
+	if (!body->measured
 	    || dkim_sig_getcanonlen(dkim, sig, NULL, NULL, &signlen) != DKIM_STAT_OK
 	    || signlen < 0)
 		return 0;
-	(void)dkim_sig_getcanons(sig, NULL, &body);
-	return (body == DKIM_CANON_RELAXED ? dkimv_bodylen_relaxed(blen)
-		: dkimv_bodylen_simple(blen)) > (unsigned long long)signlen;
+	return body->canon_len > (unsigned long long)signlen;
 }
 
 /* Signature errors of libopendkim other than BADSIG; the rest: neutral. */
@@ -64,9 +61,9 @@ static const struct {
 
 void
 dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen, const struct dkimv_settings *set,
-	       const struct dkimv_bodylen *blen, struct dkimv_signature *out)
+	       const struct dkimv_body_outcome *body, struct dkimv_signature *out)
 {
-	int err = dkim_sig_geterror(sig);
+	int err = body->error;
 	dkim_alg_t alg = DKIM_SIGN_UNKNOWN;
 	unsigned int bits = 0;
 
@@ -79,7 +76,7 @@ dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen, const struct dkimv_set
 	if (alg == DKIM_SIGN_ED25519SHA256 && (err == DKIM_SIGERROR_OK
 					       || err == DKIM_SIGERROR_BADSIG))
 		out->key_bits = 256;	/* libopendkim leaves it 0 */
-	out->partial_body = is_partial(dkim, sig, blen);
+	out->partial_body = is_partial(dkim, sig, body);
 	out->result = DKIMV_NEUTRAL;
 	out->reason = "signature-syntax";
 	if (screen == SCREEN_CAPPED) {
@@ -90,7 +87,7 @@ dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen, const struct dkimv_set
 		out->reason = "key-name-invalid";
 	} else if (err == DKIM_SIGERROR_OK
 		   && (dkim_sig_getflags(sig) & DKIM_SIGFLAG_PASSED) != 0
-		   && dkim_sig_getbh(sig) == DKIM_SIGBH_MATCH) {
+		   && body->bh == DKIM_SIGBH_MATCH) {
 		out->result = DKIMV_POLICY;
 		if (alg == DKIM_SIGN_RSASHA1 && !set->allow_rsa_sha1)
 			out->reason = "rsa-sha1";
@@ -104,7 +101,7 @@ dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen, const struct dkimv_set
 		}
 	} else if (err == DKIM_SIGERROR_BADSIG) {
 		out->result = DKIMV_FAIL;
-		out->reason = dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH
+		out->reason = body->bh == DKIM_SIGBH_MISMATCH
 		    ? "body-hash-mismatch" : "signature-mismatch";
 	} else {
 		for (size_t i = 0; i < sizeof(sigerrors) / sizeof(sigerrors[0]); i++) {

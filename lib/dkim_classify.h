@@ -1,8 +1,9 @@
 /*
- * dkim_classify - one libopendkim signature (DKIM_SIGINFO after dkim_eom)
- * as one of our results: verified means no error recorded, the PASSED
- * flag and a matching body hash; otherwise dkim_sig_geterror tells a key
- * look-up failure (temperror or permerror) from a bad signature (fail).
+ * dkim_classify - one libopendkim signature as one of our results, from
+ * its state at end of headers and what dkim_bodycheck found at end of
+ * message: verified means no error recorded, the PASSED flag and a
+ * matching body hash; otherwise the error tells a key look-up failure
+ * (temperror or permerror) from a bad signature (fail).
  * Our local rules then apply to verified signatures: rsa-sha1 and short
  * RSA keys are "policy" (RFC 8301), and so is an l= that leaves part of
  * the body unsigned.
@@ -14,18 +15,15 @@
 
 #include <opendkim/dkim.h>
 
-#include "dkim_bodylen.h"
+#include "dkim_bodycheck.h"
 #include "dkim_verify.h"
 
 /* what the prescreen decided for a signature */
 enum screen { SCREEN_EVALUATE, SCREEN_CAPPED, SCREEN_BADNAME };
 
-/*
- * dkimv_classify - fill out for sig. blen: the canonical body lengths, or
- * NULL when no signature has l= (then none is partial).
- */
+/* dkimv_classify - fill out for sig, given its end-of-message outcome */
 void dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen,
 		    const struct dkimv_settings *settings,
-		    const struct dkimv_bodylen *blen, struct dkimv_signature *out);
+		    const struct dkimv_body_outcome *body, struct dkimv_signature *out);
 
 #endif

@@ -1,14 +1,15 @@
 /*
  * dkim_verify - DKIM verification on libopendkim (see dkim_verify.h).
  *
- * libopendkim parses, canonicalizes and checks the cryptography. This file
- * repairs line ends on the way in (only where a chunk has a bare LF),
- * caps the signatures to evaluate in the prescreen callback, and hands
- * each DKIM_SIGINFO to dkim_classify for its result.
- *
- * l= detection: libopendkim hashes at most l= octets and does not say
- * whether more followed, so dkim_bodylen measures the canonical body when,
- * and only when, a signature carries l=.
+ * libopendkim parses the signatures, fetches the keys, canonicalizes the
+ * header and checks the cryptography, all by the end of the header. The
+ * body goes to dkim_bodycheck instead of dkim_body (libopendkim's octet by
+ * octet body canonicalization was the largest cost of a signed message),
+ * so dkim_eom is never called: dkim_bodycheck tells what it would have
+ * recorded. This file repairs line ends on the way in (only where a chunk
+ * has a bare LF), caps the signatures to evaluate in the prescreen
+ * callback, and hands each DKIM_SIGINFO with its body outcome to
+ * dkim_classify for its result.
  *
  * Library set-up: DKIM_LIBFLAGS_BADSIGHANDLES keeps malformed signatures in
  * the list (reported as neutral) and stops a message without From from
@@ -19,7 +20,7 @@
  * Thread-safety: see dkim_verify.h; nothing here is static and mutable.
  */
 #include "dkim_verify.h"
-#include "dkim_bodylen.h"
+#include "dkim_bodycheck.h"
 #include "dkim_classify.h"
 #include "dkim_dns.h"
 #include "dns_name.h"
@@ -42,13 +43,12 @@ struct dkimv {
 	enum state state;
 	int unsigned_msg;	/* dkim_eoh found nothing to verify */
 	int prev_cr;		/* body: last octet given was CR */
-	int need_bodylen;	/* a signature has l=: count the canonical body */
+	struct dkimv_bodycheck *body;	/* from end of headers */
 	char *id;
 	char *hbuf;		/* header field being rebuilt */
 	size_t hsize;
 	unsigned char *screen;	/* enum screen per signature, from prescreen */
 	int nscreen;
-	struct dkimv_bodylen blen;
 	struct dkimv_signature *sigs;
 	size_t nsigs;
 	char error[256];
@@ -211,7 +211,6 @@ dkimv_new(struct dkimv_lib *lib, const char *id, const char **error_r)
 	if (v == NULL)
 		return NULL;
 	v->lib = lib;
-	dkimv_bodylen_init(&v->blen);
 	/* libopendkim keeps the id pointer: it must live as long as v */
 	if ((v->id = strdup(id != NULL ? id : "")) == NULL
 	    || (v->dkim = dkim_verify(lib->dkim, (const unsigned char *)v->id,
@@ -266,21 +265,6 @@ dkimv_header(struct dkimv *v, const char *name, const char *value,
 	return refuse(v, "dkim_header", st);
 }
 
-/* any_body_length_tag - whether some signature carries l= */
-static int
-any_body_length_tag(struct dkimv *v)
-{
-	DKIM_SIGINFO **sigs = NULL;
-	int n = 0;
-
-	if (dkim_getsiglist(v->dkim, &sigs, &n) != DKIM_STAT_OK || sigs == NULL)
-		return 1;	/* unsure: count, it only costs time */
-	for (int i = 0; i < n; i++)
-		if (dkim_sig_gettagvalue(sigs[i], 0, (unsigned char *)"l") != NULL)
-			return 1;
-	return 0;
-}
-
 int
 dkimv_eoh(struct dkimv *v)
 {
@@ -293,8 +277,8 @@ dkimv_eoh(struct dkimv *v)
 		v->unsigned_msg = 1;
 	else if (st != DKIM_STAT_OK)
 		return refuse(v, "dkim_eoh", st);
-	else
-		v->need_bodylen = any_body_length_tag(v);
+	else if ((v->body = dkimv_bodycheck_new(v->dkim)) == NULL)
+		return refuse(v, "dkim: out of memory", DKIM_STAT_OK);
 	v->state = ST_BODY;
 	return 0;
 }
@@ -317,18 +301,14 @@ crlf_clean(const struct dkimv *v, const unsigned char *p, size_t len)
 	return 1;
 }
 
-/* feed - one CRLF-clean piece to the hash and, when l= needs it, the counter */
+/* feed - one CRLF-clean piece to the body hashes */
 static int
 feed(struct dkimv *v, const unsigned char *p, size_t len)
 {
-	DKIM_STAT st;
-
 	if (len == 0)
 		return 0;
-	if (v->need_bodylen)
-		dkimv_bodylen_feed(&v->blen, p, len);
-	if ((st = dkim_body(v->dkim, (unsigned char *)p, len)) != DKIM_STAT_OK)
-		return refuse(v, "dkim_body", st);
+	if (dkimv_bodycheck_feed(v->body, p, len) < 0)
+		return refuse(v, "dkim: body digest failed", DKIM_STAT_OK);
 	v->prev_cr = p[len - 1] == '\r';
 	return 0;
 }
@@ -338,7 +318,7 @@ dkimv_body(struct dkimv *v, const unsigned char *chunk, size_t len)
 {
 	if (v->state != ST_BODY)
 		return refuse(v, "dkimv_body out of order", DKIM_STAT_OK);
-	if (v->unsigned_msg)
+	if (v->unsigned_msg || dkimv_bodycheck_idle(v->body))
 		return 0;
 	if (crlf_clean(v, chunk, len))
 		return feed(v, chunk, len);
@@ -366,28 +346,28 @@ static void
 finish(struct dkimv *v)
 {
 	DKIM_SIGINFO **sigs = NULL;
-	DKIM_STAT st;
+	struct dkimv_body_outcome *body = NULL;
 	int n = 0;
 
-	/* NOSIG, BADSIG, NOKEY...: libopendkim's overall verdict; ours is per
-	 * signature, so only its failures to work at all matter here */
-	st = dkim_eom(v->dkim, NULL);
-	if (st == DKIM_STAT_NORESOURCE || st == DKIM_STAT_INTERNAL
-	    || st == DKIM_STAT_INVALID) {
-		(void)refuse(v, "dkim_eom", st);
+	if (v->unsigned_msg || dkim_getsiglist(v->dkim, &sigs, &n) != DKIM_STAT_OK
+	    || sigs == NULL)
+		n = 0;
+	if (n > 0 && ((v->sigs = calloc((size_t)n, sizeof(*v->sigs))) == NULL
+		      || (body = calloc((size_t)n, sizeof(*body))) == NULL)) {
+		free(body);
+		(void)refuse(v, "dkim: out of memory", DKIM_STAT_OK);
 		return;
 	}
-	if (dkim_getsiglist(v->dkim, &sigs, &n) != DKIM_STAT_OK || sigs == NULL)
-		n = 0;
-	if (n > 0 && (v->sigs = calloc((size_t)n, sizeof(*v->sigs))) == NULL) {
-		(void)refuse(v, "dkim: out of memory", DKIM_STAT_OK);
+	if (n > 0 && dkimv_bodycheck_finish(v->body, sigs, n, body) < 0) {
+		free(body);
+		(void)refuse(v, "dkim: body digest failed", DKIM_STAT_OK);
 		return;
 	}
 	for (int i = 0; i < n; i++)
 		dkimv_classify(v->dkim, sigs[i],
 			       i < v->nscreen ? v->screen[i] : SCREEN_EVALUATE,
-			       &v->lib->settings, v->need_bodylen ? &v->blen : NULL,
-			       &v->sigs[i]);
+			       &v->lib->settings, &body[i], &v->sigs[i]);
+	free(body);
 	v->nsigs = (size_t)n;
 	v->state = ST_DONE;
 }
@@ -425,6 +405,7 @@ dkimv_free(struct dkimv **vp)
 	free(v->hbuf);
 	free(v->screen);
 	free(v->sigs);
+	dkimv_bodycheck_free(&v->body);
 	free(v);
 	*vp = NULL;
 }

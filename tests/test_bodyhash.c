@@ -3,7 +3,8 @@
  * as a table (each input fed whole and in every split into two chunks, and
  * octet by octet), the l= limit, and a differential check against
  * libopendkim's own signer on thousands of generated bodies, each fed in
- * random chunks.
+ * random chunks. Canonical lengths (what l= is compared with) have their
+ * own table.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include <openssl/evp.h>
 
 #include "dkim_bodyhash.h"
-#include "dkim_bodylen.h"
 #include "test_main.h"
 #include "test_paths.h"
 
@@ -103,7 +103,6 @@ START_TEST(test_forms)
 	size_t len = strlen(in), want_len, got_len;
 	unsigned char want_hash[32], got[32];
 	unsigned long long canon_len;
-	struct dkimv_bodylen bl;
 
 	hash_of(want, DKIM_BODYHASH_SHA256, ~(size_t)0, want_hash, &want_len);
 	for (size_t first = 0; first <= len; first++) {
@@ -115,11 +114,45 @@ START_TEST(test_forms)
 			ck_assert_uint_eq(canon_len, strlen(want));
 		}
 	}
-	/* the length counter dkim_verify used so far agrees */
-	dkimv_bodylen_init(&bl);
-	dkimv_bodylen_feed(&bl, (const unsigned char *)in, len);
-	ck_assert_uint_eq(forms[_i].canon == S ? dkimv_bodylen_simple(&bl)
-			  : dkimv_bodylen_relaxed(&bl), strlen(want));
+}
+END_TEST
+
+/* canonical lengths under both canonicalizations, what l= is compared with */
+static const struct {
+	const char *body;
+	unsigned long long simple, relaxed;
+} lengths[] = {
+	{ "", 2, 0 },
+	{ "\r\n", 2, 0 },
+	{ "\r\n\r\n\r\n", 2, 0 },
+	{ "abc", 5, 5 },
+	{ "abc\r\n", 5, 5 },
+	{ "abc\r\n\r\n\r\n", 5, 5 },
+	{ "\r\nabc\r\n", 7, 7 },
+	{ "a  b \t\r\n", 8, 5 },
+	{ "  lead\r\n", 8, 7 },
+	{ " \t\r\n", 4, 0 },
+	{ "x\r\n \r\n", 6, 3 },
+	{ "x\r\n\r\n \t \r\ny\r\n", 13, 10 },
+	{ "a\rb\r\n", 5, 5 },
+	{ "a\nb\r\n", 5, 5 },
+	{ "abc\r", 6, 6 },
+	{ "abc  ", 7, 5 },
+};
+
+START_TEST(test_lengths)
+{
+	const unsigned char *in = (const unsigned char *)lengths[_i].body;
+	size_t len = strlen(lengths[_i].body), dlen;
+	unsigned char d[32];
+	unsigned long long got;
+
+	for (size_t step = 0; step <= 1; step++) {
+		run(S, DKIM_BODYHASH_SHA256, 0, in, len, 0, step, d, &dlen, &got);
+		ck_assert_uint_eq(got, lengths[_i].simple);
+		run(R, DKIM_BODYHASH_SHA256, 0, in, len, 0, step, d, &dlen, &got);
+		ck_assert_uint_eq(got, lengths[_i].relaxed);
+	}
 }
 END_TEST
 
@@ -329,6 +362,7 @@ main(void)
 	TCase *diff = tcase_create("libopendkim");
 
 	tcase_add_loop_test(tc, test_forms, 0, TEST_ROWS(forms));
+	tcase_add_loop_test(tc, test_lengths, 0, TEST_ROWS(lengths));
 	tcase_add_test(tc, test_limit);
 	tcase_add_test(tc, test_many_empty_lines_and_long_line);
 	tcase_add_unchecked_fixture(diff, signer_up, signer_down);

@@ -6,8 +6,8 @@
  * to dkim_verify the way a milter feeds it: header values after the colon
  * with bare-LF folding, the body in chunks. Also: the signature cap,
  * timeouts, settings and misuse, flat memory and shared use by threads.
- * The DNS hooks are in test_dkim_dns.c, canonical body lengths in
- * test_dkim_bodylen.c.
+ * The DNS hooks are in test_dkim_dns.c, body canonicalization and lengths
+ * in test_bodyhash.c.
  */
 #include <malloc.h>
 #include <pthread.h>
