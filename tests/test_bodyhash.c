@@ -156,6 +156,32 @@ START_TEST(test_lengths)
 }
 END_TEST
 
+/* a run of white space found wherever it lies against 8-octet words */
+START_TEST(test_squeeze_positions)
+{
+	static const char *const runs[] = { "  ", "\t", " \t", "   " };
+
+	for (size_t r = 0; r < 4; r++) {
+		for (size_t at = 1; at < 30; at++) {
+			char in[64], want[64];
+			unsigned char got[32], exp[32];
+			size_t got_len, exp_len;
+			unsigned long long canon_len;
+
+			memset(in, 'a', at);
+			snprintf(in + at, sizeof(in) - at, "%sbbbbbbbbbbbbbbbbb\r\n", runs[r]);
+			memset(want, 'a', at);
+			snprintf(want + at, sizeof(want) - at, " bbbbbbbbbbbbbbbbb\r\n");
+			hash_of(want, DKIM_BODYHASH_SHA256, ~(size_t)0, exp, &exp_len);
+			run(R, DKIM_BODYHASH_SHA256, DKIM_BODYHASH_NO_LIMIT, (const unsigned char *)in,
+			    strlen(in), 0, 0, got, &got_len, &canon_len);
+			ck_assert_msg(memcmp(got, exp, 32) == 0, "run %zu at %zu", r, at);
+			ck_assert_uint_eq(canon_len, strlen(want));
+		}
+	}
+}
+END_TEST
+
 /* l=: only the first octets are hashed, the whole length is counted */
 START_TEST(test_limit)
 {
@@ -363,6 +389,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_forms, 0, TEST_ROWS(forms));
 	tcase_add_loop_test(tc, test_lengths, 0, TEST_ROWS(lengths));
+	tcase_add_test(tc, test_squeeze_positions);
 	tcase_add_test(tc, test_limit);
 	tcase_add_test(tc, test_many_empty_lines_and_long_line);
 	tcase_add_unchecked_fixture(diff, signer_up, signer_down);
