@@ -7,7 +7,7 @@ set -euo pipefail
 # Build and runtime libraries.
 build_packages=(
   build-essential cmake pkg-config
-  libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev
+  libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev libssl-dev
   libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev publicsuffix dns-root-data
   zlib1g-dev
 )
