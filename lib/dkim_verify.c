@@ -11,6 +11,21 @@
  * callback, and hands each DKIM_SIGINFO with its body outcome to
  * dkim_classify for its result.
  *
+ * The guard field (DKIMV_GUARD_FIELD): libopendkim 2.11.0~beta2 writes one
+ * pointer past a heap array when a signature's h= names every header field
+ * it was given and then some more names (dkim_canon_selecthdrs,
+ * libopendkim/dkim-canon.c: the array is allocated for dkim_hdrcnt fields
+ * at line 1017, and line 1052 stores lhdrs[shcnt] = NULL before each h=
+ * name, shcnt being the number of fields already selected). That NULL
+ * lands on the next heap chunk: with glibc's allocator an odd number of
+ * fields aborts the process, and ASan saw it as a bad free in dkim_eoh or
+ * dkim_free (docs/security.md, Findings 4). dkimv_eoh therefore gives
+ * libopendkim one more field after the message's own, whose name holds a
+ * space: libopendkim deletes all white space from tag values, so no h=
+ * name can select it, at most dkim_hdrcnt - 1 fields are ever selected,
+ * and the store stays inside the array. A field h= cannot select is never
+ * hashed, so no result changes.
+ *
  * Library set-up: DKIM_LIBFLAGS_BADSIGHANDLES keeps malformed signatures in
  * the list (reported as neutral) and stops a message without From from
  * aborting verification; DKIM_OPTS_MINKEYBITS is min_rsa_bits (libopendkim
@@ -272,6 +287,11 @@ dkimv_eoh(struct dkimv *v)
 
 	if (v->state != ST_HEADERS)
 		return refuse(v, "dkimv_eoh out of order", DKIM_STAT_OK);
+	/* before dkim_eoh selects the signed fields: see the top of the file */
+	st = dkim_header(v->dkim, (unsigned char *)DKIMV_GUARD_FIELD,
+			 sizeof(DKIMV_GUARD_FIELD) - 1);
+	if (st != DKIM_STAT_OK)
+		return refuse(v, "dkim_header (guard field)", st);
 	st = dkim_eoh(v->dkim);
 	if (st == DKIM_STAT_NOSIG)
 		v->unsigned_msg = 1;

@@ -56,6 +56,14 @@
 
 struct resolver;
 
+/*
+ * DKIMV_GUARD_FIELD - the header field dkimv_eoh adds after the message's
+ * own, as libopendkim sees the message (never the message itself): a name
+ * with a space inside, which no h= entry can select, so that libopendkim
+ * never selects every field it holds (its h= overrun, see dkim_verify.c).
+ */
+#define DKIMV_GUARD_FIELD "X-Dmarcguard Guard:"
+
 struct dkimv_settings {
 	unsigned max_signatures;	/* evaluated per message; default 10 */
 	unsigned min_rsa_bits;		/* shorter RSA keys: policy; 1024 */
