@@ -29,21 +29,13 @@ struct der {
 	size_t len;
 };
 
-/* der_of_pem - the SubjectPublicKeyInfo DER of tests/keys/NAME.pem */
+/* der_of - the SubjectPublicKeyInfo DER of k, which it frees */
 static struct der
-der_of_pem(const char *name)
+der_of(EVP_PKEY *k)
 {
-	char path[4096];
-	FILE *f;
-	EVP_PKEY *k;
 	struct der d = { NULL, 0 };
 	int n;
 
-	snprintf(path, sizeof(path), "%s/keys/%s.pem", test_source_dir(), name);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "%s", path);
-	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	fclose(f);
 	ck_assert_ptr_nonnull(k);
 	n = i2d_PUBKEY(k, &d.bytes);
 	ck_assert_int_gt(n, 0);
@@ -52,20 +44,27 @@ der_of_pem(const char *name)
 	return d;
 }
 
+/* der_of_pem - the public key of tests/keys/NAME.pem */
+static struct der
+der_of_pem(const char *name)
+{
+	char path[4096];
+	FILE *f;
+	EVP_PKEY *k;
+
+	snprintf(path, sizeof(path), "%s/keys/%s.pem", test_source_dir(), name);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s", path);
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	return der_of(k);
+}
+
 /* der_of_new_ec - a fresh P-256 public key: cheap to make by the hundred */
 static struct der
 der_of_new_ec(void)
 {
-	EVP_PKEY *k = EVP_EC_gen("P-256");
-	struct der d = { NULL, 0 };
-	int n;
-
-	ck_assert_ptr_nonnull(k);
-	n = i2d_PUBKEY(k, &d.bytes);
-	ck_assert_int_gt(n, 0);
-	d.len = (size_t)n;
-	EVP_PKEY_free(k);
-	return d;
+	return der_of(EVP_EC_gen("P-256"));
 }
 
 /* decode - as libopendkim does it: a memory BIO over the bytes, a == NULL */
