@@ -271,12 +271,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 200000)
 		return -1;
 	fuzz_fields_parse(&fields, (const char *)data, size, &rest, &rest_len);
-	/* fuzz_util.c: an envelope whose last line is a lone "\r" without "\n"
-	 * leaves rest one past the input and rest_len (size_t)-1 */
-	if (rest_len > size) {
-		rest = (const char *)data + size;
-		rest_len = 0;
-	}
 	msg = rest;
 	msg_len = rest_len;
 	if ((marker = memmem(rest, rest_len, MARKER, strlen(MARKER))) != NULL) {

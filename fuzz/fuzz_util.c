@@ -54,7 +54,8 @@ fuzz_fields_parse(struct fuzz_fields *f, const char *text, size_t len,
 		size_t n = (size_t)(eol - p), k;
 
 		if (n == 0 || (n == 1 && *p == '\r')) {
-			*rest_r = eol + 1;
+			/* the empty line may be the last bytes, with no '\n' */
+			*rest_r = nl ? nl + 1 : end;
 			*rest_len_r = (size_t)(end - *rest_r);
 			return;
 		}

@@ -252,8 +252,8 @@ add_records(struct spf_dns_layer *l, SPF_dns_rr_t *rr, enum kind kind,
 		}
 		if (add_data(rr, n, r->data, r->len, (size_t)bare) < 0)
 			return -1;
-		if (bare)
-			rr->rr[n]->txt[6] = ' ';
+		if (bare)	/* rr[n] holds len + 2 bytes (add_data) */
+			((char *)rr->rr[n])[6] = ' ';
 		n++;
 	}
 	if (kind == KIND_RECORD)
