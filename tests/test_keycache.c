@@ -352,6 +352,13 @@ START_TEST(test_through_libopendkim)
 }
 END_TEST
 
+/* every test starts from an empty cache, with or without Check's fork */
+static void
+fresh_cache(void)
+{
+	dkim_keycache_flush();
+}
+
 static void
 dns_up(void)
 {
@@ -372,6 +379,7 @@ main(void)
 	TCase *dkim = tcase_create("nsd");
 
 	tcase_set_timeout(unit, 60);
+	tcase_add_checked_fixture(unit, fresh_cache, fresh_cache);
 	tcase_add_test(unit, test_hit_is_same_key);
 	tcase_add_test(unit, test_only_identical_bytes_hit);
 	tcase_add_test(unit, test_failures_not_cached);
@@ -380,6 +388,7 @@ main(void)
 	tcase_add_test(unit, test_threads);
 	tcase_add_test(unit, test_interposed);
 	tcase_add_unchecked_fixture(dkim, dns_up, dns_down);
+	tcase_add_checked_fixture(dkim, fresh_cache, fresh_cache);
 	tcase_set_timeout(dkim, 60);
 	tcase_add_test(dkim, test_through_libopendkim);
 	suite_add_tcase(s, unit);
