@@ -14,7 +14,7 @@ build=${1:-build}
 count=${2:-10000}
 command -v valgrind >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y valgrind >/dev/null
 cmake --build "$build" -j "$(nproc)" >/dev/null
-vg=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9
+vg=(valgrind --quiet --num-callers=40 --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9
     --suppressions="$src/scripts/valgrind.supp")
 
 failed=0
