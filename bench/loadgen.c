@@ -7,7 +7,7 @@
  *   dmarcguard-loadgen --milter SPEC [--milter SPEC] --corpus DIR
  *                      [-c CONNECTIONS] [-m MESSAGES] [-r ROUNDS]
  *                      [--pid PID]... [--label NAME] [--timeout MS] [--expect]
- *                      [--show N]
+ *                      [--show N] [--writes postfix|sendmail]
  *
  * Each of the CONNECTIONS threads opens ROUNDS milter connections one
  * after another and sends MESSAGES messages over each. A message's latency
@@ -15,6 +15,10 @@
  * --pid, user+system CPU time of those processes is read before and after
  * the run, and their resident memory is sampled every 10 ms. --show N
  * prints the headers of the first N messages as the milters left them.
+ * --writes says how commands reach the socket: as Postfix writes them (the
+ * default: no-reply commands buffered until a reply is awaited or 4 KB are
+ * pending) or as Sendmail does (each command written at once); see
+ * milter_client.c, event().
  *
  * Output: one line "loadgen key=value ..." for scripts, then a table.
  * Exit status: 0; 1 when a message failed (protocol error, timeout), a
@@ -51,6 +55,7 @@ struct options {
 	int timeout_ms;
 	int expect;
 	long show;		/* print the edited headers of this many messages */
+	int write_each_command;	/* --writes sendmail */
 };
 
 struct run {
@@ -138,6 +143,7 @@ one_connection(struct run *run, long k, unsigned thread)
 	struct milter_client_options copt = {
 		.connect_timeout_ms = opt->timeout_ms, .command_timeout_ms = opt->timeout_ms,
 		.content_timeout_ms = opt->timeout_ms,
+		.write_each_command = opt->write_each_command,
 	};
 	struct milter_chain *ch = NULL;
 	const char *error = NULL;
@@ -220,6 +226,7 @@ usage(FILE *out)
 		"usage: dmarcguard-loadgen --milter SPEC [--milter SPEC] --corpus DIR\n"
 		"         [-c CONNECTIONS] [-m MESSAGES] [-r ROUNDS] [--pid PID]...\n"
 		"         [--label NAME] [--timeout MS] [--expect] [--show N]\n"
+		"         [--writes postfix|sendmail]\n"
 		"  SPEC: unix:/path, inet:PORT@ADDRESS, inet6:PORT@ADDRESS; two --milter are\n"
 		"  chained in order as Postfix chains smtpd_milters.\n");
 }
@@ -251,6 +258,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "expect", no_argument, NULL, 'e' },
 		{ "show", required_argument, NULL, 's' },
+		{ "writes", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -282,6 +290,13 @@ parse_options(int argc, char **argv, struct options *o)
 		case 't': o->timeout_ms = (int)number(optarg, 1, 3600000); break;
 		case 'e': o->expect = 1; break;
 		case 's': o->show = number(optarg, 0, 1000000); break;
+		case 'w':
+			if (strcmp(optarg, "postfix") != 0 && strcmp(optarg, "sendmail") != 0) {
+				fprintf(stderr, "dmarcguard-loadgen: --writes postfix or sendmail\n");
+				exit(2);
+			}
+			o->write_each_command = strcmp(optarg, "sendmail") == 0;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -314,9 +329,10 @@ report(struct run *run, double seconds, const double *cpu_before, const double *
 		rss_peak += run->rss_peak_kb[i];
 		rss_start += rss_before[i];
 	}
-	printf("loadgen label=%s milters=%zu connections=%ld messages=%ld seconds=%.3f "
+	printf("loadgen label=%s milters=%zu writes=%s connections=%ld messages=%ld seconds=%.3f "
 	       "msgs_per_sec=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f over_1s=%zu",
-	       o->label, o->milter_count, o->connections, sent, seconds,
+	       o->label, o->milter_count, o->write_each_command ? "sendmail" : "postfix",
+	       o->connections, sent, seconds,
 	       seconds > 0 ? (double)sent / seconds : 0.0, s.p50_ms, s.p90_ms, s.p99_ms,
 	       s.max_ms, s.over_1s);
 	for (int i = 0; i < CHAIN_OUTCOMES; i++)

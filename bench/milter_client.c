@@ -25,7 +25,8 @@ struct milter_client {
 	uint32_t actions;
 	uint32_t protocol;
 	struct milter_client_options options;
-	struct milter_buf out;		/* framed packets: macros, then the command */
+	struct milter_buf out;		/* framed packets not yet written */
+	size_t mark;			/* out's length before the current event */
 	struct milter_buf in;
 	const char *broken;	/* why the conversation ended, or NULL */
 };
@@ -63,28 +64,31 @@ fail(struct milter_client *c, const char *why, struct milter_reply *reply)
 	return MILTER_VERDICT_ERROR;
 }
 
-/* send_out - the framed packets in c->out */
+/* send_out - write the framed packets in c->out, which is then empty */
 static int
 send_out(struct milter_client *c, int timeout_ms)
 {
 	const char *error = NULL;
+	int ret = 0;
 
-	if (milter_proto_send(&c->io, &c->out, timeout_ms, &error) < 0) {
+	if (c->out.len > 0 && milter_proto_send(&c->io, &c->out, timeout_ms, &error) < 0) {
 		c->broken = error;
-		return -1;
+		ret = -1;
 	}
-	return 0;
+	milter_buf_reset(&c->out);
+	return ret;
 }
 
 /*
- * begin - start c->out with the SMFIC_MACRO packet for cmd's stage (when
+ * begin - append to c->out the SMFIC_MACRO packet for cmd's stage (when
  * there are macros) and then the packet of cmd itself; the caller appends
  * the command's data and calls milter_buf_packet_end with the result.
+ * c->out may still hold earlier no-reply commands (see event()).
  */
 static size_t
 begin(struct milter_client *c, char cmd, const char *const *macros)
 {
-	milter_buf_reset(&c->out);
+	c->mark = c->out.len;
 	if (macros != NULL) {
 		size_t start = milter_buf_packet(&c->out, SMFIC_MACRO);
 
@@ -241,6 +245,13 @@ await(struct milter_client *c, int timeout_ms, struct milter_edits *edits,
  * event - send what begin() and the caller framed in c->out unless the
  * milter skips the step, then wait for the reply unless it marked the
  * step no-reply.
+ *
+ * How commands reach the socket follows the MTA being imitated. Postfix
+ * (milter8.c) writes into a stream buffer and flushes it only when it
+ * must read a reply or the buffer is full, so the no-reply commands of a
+ * message (headers, end of headers, body chunks) arrive together; that is
+ * the default here, with Postfix's 4 KB stream buffer. Sendmail writes
+ * every command as it goes (write_each_command).
  */
 static enum milter_verdict
 event(struct milter_client *c, char cmd, size_t start, uint32_t skip_flag,
@@ -253,13 +264,21 @@ event(struct milter_client *c, char cmd, size_t start, uint32_t skip_flag,
 	reply->text[0] = '\0';
 	if (c->broken != NULL)
 		return fail(c, c->broken, reply);
-	if (skip_flag != 0 && (c->protocol & skip_flag))
+	if (skip_flag != 0 && (c->protocol & skip_flag)) {
+		c->out.len = c->mark;	/* neither the command nor its macros */
 		return MILTER_VERDICT_CONTINUE;
+	}
 	milter_buf_packet_end(&c->out, start);
+	if (noreply_flag != 0 && (c->protocol & noreply_flag)) {
+		if (!c->options.write_each_command && !c->out.failed
+		    && c->out.len < MILTER_CLIENT_STREAM_BUFFER)
+			return MILTER_VERDICT_CONTINUE;	/* goes with the next write */
+		if (send_out(c, timeout) < 0)
+			return fail(c, c->broken, reply);
+		return MILTER_VERDICT_CONTINUE;
+	}
 	if (send_out(c, timeout) < 0)
 		return fail(c, c->broken, reply);
-	if (noreply_flag != 0 && (c->protocol & noreply_flag))
-		return MILTER_VERDICT_CONTINUE;
 	return await(c, timeout, edits, reply);
 }
 
@@ -323,7 +342,7 @@ milter_client_close(struct milter_client **cp)
 
 	if (c == NULL)
 		return;
-	if (c->broken == NULL)
+	if (c->broken == NULL && send_out(c, 1000) == 0)
 		(void)milter_proto_write(&c->io, SMFIC_QUIT, "", 0, 1000, &error);
 	close(c->fd);
 	milter_buf_free(&c->out);
@@ -448,6 +467,9 @@ milter_client_abort(struct milter_client *c)
 	const char *error = NULL;
 
 	if (c->broken != NULL)
+		return -1;
+	/* buffered no-reply commands go first, as Postfix's stream flush does */
+	if (send_out(c, c->options.command_timeout_ms) < 0)
 		return -1;
 	if (milter_proto_write(&c->io, SMFIC_ABORT, "", 0, c->options.command_timeout_ms,
 			       &error) < 0) {

@@ -64,7 +64,16 @@ struct milter_client_options {
 	int connect_timeout_ms;		/* Postfix: milter_connect_timeout, 30 s */
 	int command_timeout_ms;		/* Postfix: milter_command_timeout, 30 s */
 	int content_timeout_ms;		/* Postfix: milter_content_timeout, 300 s */
+	/*
+	 * 0: write no-reply commands only when a reply is awaited or
+	 * MILTER_CLIENT_STREAM_BUFFER octets are pending, as Postfix does;
+	 * 1: write every command at once, as Sendmail does.
+	 */
+	int write_each_command;
 };
+
+/* Postfix's VSTREAM buffer (VSTREAM_BUFSIZE) */
+#define MILTER_CLIENT_STREAM_BUFFER 4096
 
 /* body chunks are at most this long (libmilter's MILTER_CHUNK_SIZE) */
 #define MILTER_CLIENT_MAX_CHUNK 65535
