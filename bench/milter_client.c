@@ -260,6 +260,8 @@ event(struct milter_client *c, char cmd, size_t start, uint32_t skip_flag,
 	int timeout = (cmd == SMFIC_BODY || cmd == SMFIC_BODYEOB || cmd == SMFIC_HEADER
 		       || cmd == SMFIC_EOH) ? c->options.content_timeout_ms
 		: c->options.command_timeout_ms;
+	int no_reply;
+
 	reply->verdict = MILTER_VERDICT_CONTINUE;
 	reply->text[0] = '\0';
 	if (c->broken != NULL)
@@ -269,17 +271,13 @@ event(struct milter_client *c, char cmd, size_t start, uint32_t skip_flag,
 		return MILTER_VERDICT_CONTINUE;
 	}
 	milter_buf_packet_end(&c->out, start);
-	if (noreply_flag != 0 && (c->protocol & noreply_flag)) {
-		if (!c->options.write_each_command && !c->out.failed
-		    && c->out.len < MILTER_CLIENT_STREAM_BUFFER)
-			return MILTER_VERDICT_CONTINUE;	/* goes with the next write */
-		if (send_out(c, timeout) < 0)
-			return fail(c, c->broken, reply);
-		return MILTER_VERDICT_CONTINUE;
-	}
+	no_reply = noreply_flag != 0 && (c->protocol & noreply_flag);
+	if (no_reply && !c->options.write_each_command && !c->out.failed
+	    && c->out.len < MILTER_CLIENT_STREAM_BUFFER)
+		return MILTER_VERDICT_CONTINUE;	/* goes with the next write */
 	if (send_out(c, timeout) < 0)
 		return fail(c, c->broken, reply);
-	return await(c, timeout, edits, reply);
+	return no_reply ? MILTER_VERDICT_CONTINUE : await(c, timeout, edits, reply);
 }
 
 struct milter_client *

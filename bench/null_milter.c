@@ -2,7 +2,7 @@
  * null_milter - the cost of libmilter alone, for bench/run.sh.
  *
  * A milter that negotiates exactly the protocol steps, no-reply flags and
- * actions dmarcguard does (milter/filter.c) and does nothing else: every
+ * actions dmarcguard does (milter/negotiation.h) and does nothing else: every
  * callback continues (without a reply where the step was negotiated
  * no-reply, as libmilter requires), and at end of message it inserts one fixed
  * Authentication-Results field and accepts, as dmarcguard's lightest
@@ -24,19 +24,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* reply - SMFIS_NOREPLY when the MTA was told this step gets no reply */
+#include "negotiation.h"
+
+/* reply - what libmilter expects back for a step, by this connection's negotiation */
 static sfsistat
 reply(SMFICTX *ctx, unsigned long no_reply_flag)
 {
 	const unsigned long *steps = smfi_getpriv(ctx);
 
-	return steps != NULL && (*steps & no_reply_flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	return steps != NULL ? negotiation_reply(*steps, no_reply_flag) : SMFIS_CONTINUE;
 }
-
-#define WANT_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE)
-#define WANT_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NORCPT | SMFIP_HDR_LEADSPC \
-		    | SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR \
-		    | SMFIP_NR_EOH | SMFIP_NR_BODY)
 
 static sfsistat
 on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
@@ -52,10 +49,7 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 		free(steps);
 		return SMFIS_REJECT;
 	}
-	*pf0 = f0 & WANT_ACTIONS;
-	*pf1 = f1 & WANT_STEPS;
-	*pf2 = 0;
-	*pf3 = 0;
+	negotiation_choose(f0, f1, pf0, pf1, pf2, pf3);
 	*steps = *pf1;
 	return SMFIS_CONTINUE;
 }
@@ -126,7 +120,7 @@ on_close(SMFICTX *ctx)
 static struct smfiDesc description = {
 	.xxfi_name = "dmarcguard-null-milter",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = WANT_ACTIONS,
+	.xxfi_flags = NEGOTIATION_ACTIONS,
 	.xxfi_connect = on_connect,
 	.xxfi_helo = on_helo,
 	.xxfi_envfrom = on_envfrom,

@@ -12,6 +12,7 @@
 #include "filter.h"
 #include "alert_log.h"
 #include "log.h"
+#include "negotiation.h"
 #include "reply.h"
 #include "runtime.h"
 
@@ -22,11 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-#define WANT_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE)
-#define WANT_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NORCPT | SMFIP_HDR_LEADSPC \
-		    | SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR \
-		    | SMFIP_NR_EOH | SMFIP_NR_BODY)
 
 static atomic_int active_connections;
 
@@ -43,7 +39,7 @@ struct conn {
 static sfsistat
 reply(struct conn *c, unsigned long no_reply_flag)
 {
-	return c != NULL && (c->steps & no_reply_flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	return c != NULL ? negotiation_reply(c->steps, no_reply_flag) : SMFIS_CONTINUE;
 }
 
 static void
@@ -79,12 +75,9 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	(void)f3;
 	if (c == NULL)
 		return SMFIS_REJECT;	/* libmilter: refuse this connection */
-	*pf0 = f0 & WANT_ACTIONS;
-	*pf1 = f1 & WANT_STEPS;
-	*pf2 = 0;
-	*pf3 = 0;
+	negotiation_choose(f0, f1, pf0, pf1, pf2, pf3);
 	c->steps = *pf1;
-	if ((f0 & WANT_ACTIONS) != WANT_ACTIONS)
+	if ((f0 & NEGOTIATION_ACTIONS) != NEGOTIATION_ACTIONS)
 		log_msg(LOG_WARNING, "MTA lacks header or quarantine actions (offered 0x%lx)", f0);
 	return SMFIS_CONTINUE;
 }
@@ -337,7 +330,7 @@ on_close(SMFICTX *ctx)
 static struct smfiDesc description = {
 	.xxfi_name = "dmarcguard",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = WANT_ACTIONS,
+	.xxfi_flags = NEGOTIATION_ACTIONS,
 	.xxfi_connect = on_connect,
 	.xxfi_helo = on_helo,
 	.xxfi_envfrom = on_envfrom,
