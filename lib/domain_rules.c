@@ -7,7 +7,6 @@
 #include "domain_rules.h"
 #include "domain_set.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +45,7 @@ domain_rules_free(struct domain_rules **rp)
 int
 domain_rules_add_line(struct domain_rules *r, const char *line, const char **error_r)
 {
-	char buf[1024], *word, *rest, *save = NULL;
+	char buf[DOMAIN_RULES_LINE_MAX + 1], *word, *rest, *save = NULL;
 	struct domain_set *set;
 
 	if (strlen(line) >= sizeof(buf)) {
@@ -71,43 +70,6 @@ domain_rules_add_line(struct domain_rules *r, const char *line, const char **err
 		return -1;
 	}
 	return domain_set_add(set, rest, error_r);
-}
-
-struct domain_rules *
-domain_rules_load(const char *path, char *error, size_t size)
-{
-	struct domain_rules *r;
-	char line[1100];
-	const char *reason;
-	unsigned lineno = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL) {
-		snprintf(error, size, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if ((r = domain_rules_new()) == NULL) {
-		snprintf(error, size, "%s: out of memory", path);
-		fclose(f);
-		return NULL;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(error, size, "%s:%u: line too long", path, lineno);
-			goto fail;
-		}
-		if (domain_rules_add_line(r, line, &reason) < 0) {
-			snprintf(error, size, "%s:%u: %s", path, lineno, reason);
-			goto fail;
-		}
-	}
-	fclose(f);
-	return r;
-fail:
-	fclose(f);
-	domain_rules_free(&r);
-	return NULL;
 }
 
 enum domain_rule

@@ -10,7 +10,10 @@
  *
  * Domain patterns are those of domain_set ("name" exact, ".name" or
  * "*.name" subdomains). When a domain matches both lists, protect wins: a
- * typo must not weaken protection.
+ * typo must not weaken protection. A line is at most DOMAIN_RULES_LINE_MAX
+ * characters. lib/ opens no operator file: the daemon reads the file
+ * (milter/config_file.c, regular files only, bounded lines) and hands
+ * each line to domain_rules_add_line.
  *
  * Thread-safety: loaded once, then read-only.
  */
@@ -27,11 +30,8 @@ enum domain_rule {
 
 struct domain_rules;
 
-/*
- * domain_rules_load - read a rules file. NULL on error, with "path:line:
- * reason" (or "path: reason") written to error (size bytes).
- */
-struct domain_rules *domain_rules_load(const char *path, char *error, size_t size);
+#define DOMAIN_RULES_LINE_MAX 1023
+
 /* domain_rules_new - an empty rule set; domain_rules_add_line adds one line (0, or -1 with *error_r) */
 struct domain_rules *domain_rules_new(void);
 int domain_rules_add_line(struct domain_rules *rules, const char *line,

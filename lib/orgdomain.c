@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libpsl.h>
 
@@ -30,10 +31,17 @@ orgdomain_new(const char *psl_file, const char **error_r)
 {
 	struct orgdomain *od = calloc(1, sizeof(*od));
 	const char *file = psl_file != NULL ? psl_file : ORGDOMAIN_DEFAULT_PSL;
+	struct stat st;
 
 	if (od == NULL) {
 		*error_r = "out of memory";
 		return NULL;
+	}
+	/* libpsl would read a FIFO or /dev/zero for ever (issue 19) */
+	if (psl_file != NULL && (stat(file, &st) < 0 || !S_ISREG(st.st_mode))) {
+		*error_r = stat(file, &st) < 0 ? "cannot load the public suffix list file"
+			: "the public suffix list is not a regular file";
+		goto err;
 	}
 	od->owned = psl_load_file(file);
 	/* No rules at all is not a suffix list (a .dafsa file counts -1). */

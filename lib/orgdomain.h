@@ -58,7 +58,7 @@ struct orgdomain;
  * orgdomain_new - load the Public Suffix List. psl_file is a .dat list or
  * a libpsl .dafsa file; NULL means ORGDOMAIN_DEFAULT_PSL, and when that
  * cannot be loaded, libpsl's built-in list. A named file that cannot be
- * loaded is an error. Returns NULL with *error_r set to static text.
+ * loaded, or is not a regular file (a FIFO, a device), is an error. Returns NULL with *error_r set to static text.
  * The caller frees the result with orgdomain_free.
  */
 struct orgdomain *orgdomain_new(const char *psl_file, const char **error_r)

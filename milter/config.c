@@ -6,13 +6,13 @@
  * read-only and its reference count atomic.
  */
 #include "config.h"
+#include "config_file.h"
 #include "config_table.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_MAX_LEN 4096
 
 static void
 config_free(struct config *c)
@@ -47,20 +47,49 @@ config_unref(struct config **cp)
 		config_free(c);
 }
 
+/*
+ * Per-key state while one file is read: the line that first set the key,
+ * and the length and capacity of its raw text, so that a list key given
+ * on a million lines is appended to in amortized constant time.
+ */
+struct key_state {
+	unsigned first_line;
+	size_t raw_len, raw_cap;
+};
+
+struct reader {
+	struct config *config;
+	struct key_state *keys;
+};
+
 /* remember_raw - keep the configured text of key i (appending for lists) */
 static int
-remember_raw(struct config *c, size_t i, const char *value, int append)
+remember_raw(struct config *c, size_t i, struct key_state *k, const char *value, int append)
 {
+	size_t len = strlen(value), need;
 	char *text;
 
-	if (append && c->raw[i] != NULL && c->raw[i][0] != '\0') {
-		if (asprintf(&text, "%s %s", c->raw[i], value) < 0)
+	if (!append || k->raw_len == 0) {
+		if ((text = strdup(value)) == NULL)
 			return -1;
-	} else if ((text = strdup(value)) == NULL) {
-		return -1;
+		free(c->raw[i]);
+		c->raw[i] = text;
+		k->raw_len = len;
+		k->raw_cap = len + 1;
+		return 0;
 	}
-	free(c->raw[i]);
-	c->raw[i] = text;
+	need = k->raw_len + 1 + len + 1;
+	if (need > k->raw_cap) {
+		size_t cap = k->raw_cap * 2 > need ? k->raw_cap * 2 : need;
+
+		if ((text = realloc(c->raw[i], cap)) == NULL)
+			return -1;
+		c->raw[i] = text;
+		k->raw_cap = cap;
+	}
+	c->raw[i][k->raw_len] = ' ';
+	memcpy(c->raw[i] + k->raw_len + 1, value, len + 1);
+	k->raw_len += 1 + len;
 	return 0;
 }
 
@@ -91,78 +120,62 @@ split_line(char *line, char **key_r, char **value_r)
 	return 1;
 }
 
+/* read_line - one line of the file (config_file_line_fn) */
+static int
+read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
+{
+	struct reader *r = context;
+	struct config *c = r->config;
+	const struct config_key *key;
+	struct key_state *k;
+	char *name, *value;
+	size_t i;
+	int append;
+
+	if (!split_line(line, &name, &value))
+		return 0;
+	if ((key = config_key_find(name)) == NULL) {
+		snprintf(reason, size, "unknown key \"%s\"", name);
+		return -1;
+	}
+	i = (size_t)(key - config_keys);
+	k = &r->keys[i];
+	append = k->first_line != 0;
+	if (append && !config_key_repeatable(key)) {
+		snprintf(reason, size, "%s given again (first at line %u)", key->name,
+			 k->first_line);
+		return -1;
+	}
+	if (value[0] == '\0' && !config_key_repeatable(key) && key->type != CONFIG_STRING
+	    && key->type != CONFIG_PATH && key->type != CONFIG_RULES_FILE
+	    && key->type != CONFIG_NAMESERVERS) {
+		snprintf(reason, size, "%s needs a value", key->name);
+		return -1;
+	}
+	if (config_value_set(c, key, value, append, reason, size) < 0)
+		return -1;
+	if (remember_raw(c, i, k, value, append) < 0) {
+		snprintf(reason, size, "out of memory");
+		return -1;
+	}
+	if (!append)
+		k->first_line = lineno;
+	c->key_lines++;
+	return 0;
+}
+
 static int
 read_file(struct config *c, const char *path, char *error, size_t size)
 {
-	unsigned *first_line = calloc(config_keys_count, sizeof(*first_line));
-	char *line = NULL, reason[512];
-	size_t cap = 0;
-	ssize_t got;
-	unsigned lineno = 0;
-	FILE *f;
-	int rc = -1;
+	struct reader r = { .config = c, .keys = calloc(config_keys_count, sizeof(*r.keys)) };
+	int rc;
 
-	if (first_line == NULL || (f = fopen(path, "r")) == NULL) {
-		snprintf(error, size, "%s: %s", path, first_line ? strerror(errno) : "out of memory");
-		free(first_line);
+	if (r.keys == NULL) {
+		snprintf(error, size, "%s: out of memory", path);
 		return -1;
 	}
-	while ((got = getline(&line, &cap, f)) > 0) {
-		const struct config_key *key;
-		char *name, *value;
-		size_t i;
-		int append;
-
-		lineno++;
-		if (got > LINE_MAX_LEN) {
-			snprintf(error, size, "%s:%u: line longer than %d characters", path, lineno,
-				 LINE_MAX_LEN);
-			goto out;
-		}
-		/* getline counts every byte read, so a NUL cannot hide the rest */
-		if (memchr(line, '\0', (size_t)got) != NULL) {
-			snprintf(error, size, "%s:%u: NUL byte in line", path, lineno);
-			goto out;
-		}
-		if (!split_line(line, &name, &value))
-			continue;
-		if ((key = config_key_find(name)) == NULL) {
-			snprintf(error, size, "%s:%u: unknown key \"%s\"", path, lineno, name);
-			goto out;
-		}
-		i = (size_t)(key - config_keys);
-		append = first_line[i] != 0;
-		if (append && !config_key_repeatable(key)) {
-			snprintf(error, size, "%s:%u: %s given again (first at line %u)", path,
-				 lineno, key->name, first_line[i]);
-			goto out;
-		}
-		if (value[0] == '\0' && !config_key_repeatable(key) && key->type != CONFIG_STRING
-		    && key->type != CONFIG_PATH && key->type != CONFIG_RULES_FILE
-		    && key->type != CONFIG_NAMESERVERS) {
-			snprintf(error, size, "%s:%u: %s needs a value", path, lineno, key->name);
-			goto out;
-		}
-		if (config_value_set(c, key, value, append, reason, sizeof(reason)) < 0) {
-			snprintf(error, size, "%s:%u: %s", path, lineno, reason);
-			goto out;
-		}
-		if (remember_raw(c, i, value, append) < 0) {
-			snprintf(error, size, "%s:%u: out of memory", path, lineno);
-			goto out;
-		}
-		if (!append)
-			first_line[i] = lineno;
-	}
-	if (ferror(f)) {
-		snprintf(error, size, "%s: read error", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	fclose(f);
-	free(line);
-	free(first_line);
+	rc = config_file_read(path, CONFIG_LINE_MAX, read_line, &r, error, size);
+	free(r.keys);
 	return rc;
 }
 
@@ -181,9 +194,10 @@ config_load(const char *path, char *error, size_t size)
 	policy_settings_init(&c->policy);
 	for (size_t i = 0; i < config_keys_count; i++) {
 		const struct config_key *key = &config_keys[i];
+		struct key_state k = { 0 };
 
 		if (config_value_set(c, key, key->default_value, 0, reason, sizeof(reason)) < 0
-		    || remember_raw(c, i, key->default_value, 0) < 0) {
+		    || remember_raw(c, i, &k, key->default_value, 0) < 0) {
 			/* a bad default is a bug in the table, caught by the tests */
 			snprintf(error, size, "default of %s: %s", key->name, reason);
 			config_free(c);

@@ -9,6 +9,15 @@
  * file, or a file with only Socket and AuthservID, the embedded defaults
  * apply. An unknown key, a bad value or an unreadable file is an error
  * "file:line: reason" and the daemon refuses to start (or to reload).
+ * Only regular files are read, and a line longer than CONFIG_LINE_MAX
+ * characters is refused where the limit is passed (config_file.h).
+ *
+ * A file that sets no key at all (empty, or only comments, as the shipped
+ * sample is) loads as the embedded defaults, with key_lines 0: start-up
+ * accepts it (the installed sample must start), but a reload refuses it
+ * and keeps the running configuration, because an empty file on a running
+ * system is far more often a truncated write than a wish to reset every
+ * key (AuthservID included) to its default.
  *
  * Thread-safety: a snapshot is never modified after config_load returns;
  * config_ref/config_unref are atomic, so a reload can swap snapshots while
@@ -23,10 +32,14 @@
 
 #include "policy.h"
 
+/* the longest line of a configuration file, its newline not counted */
+#define CONFIG_LINE_MAX 4096
+
 struct config {
 	atomic_int refs;
 	char *source;			/* file name, or "(embedded defaults)" */
 	char **raw;			/* each key's text as configured, by table index */
+	unsigned key_lines;		/* lines of the file that set a key (0: defaults only) */
 
 	/* process */
 	char *socket;

@@ -10,6 +10,7 @@
  * Thread-safety: constant table; setters touch only the snapshot being built.
  */
 #include "config_table.h"
+#include "config_file.h"
 #include "resolver.h"
 
 #include <ctype.h>
@@ -265,6 +266,35 @@ set_string(struct config *c, const struct config_key *key, const char *v)
 	return 0;
 }
 
+/* rules_line - one line of a DomainRulesFile (config_file_line_fn) */
+static int
+rules_line(void *rules, char *line, unsigned lineno, char *reason, size_t size)
+{
+	const char *why;
+
+	(void)lineno;
+	if (domain_rules_add_line(rules, line, &why) < 0)
+		return fail(reason, size, "%s", why);
+	return 0;
+}
+
+/* load_rules - (re)load the domain rules file at path (empty: none) */
+static int
+load_rules(struct config *c, const char *path, char *error, size_t size)
+{
+	domain_rules_free(&c->policy.domain_rules);
+	if (path[0] == '\0')
+		return 0;
+	if ((c->policy.domain_rules = domain_rules_new()) == NULL)
+		return fail(error, size, "%s: out of memory", path);
+	if (config_file_read(path, DOMAIN_RULES_LINE_MAX, rules_line, c->policy.domain_rules,
+			     error, size) < 0) {
+		domain_rules_free(&c->policy.domain_rules);
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_value_set(struct config *c, const struct config_key *key, const char *v,
 		 int append, char *error, size_t size)
@@ -378,11 +408,8 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 				    " spaces, ';', quotes or parentheses", key->name);
 		break;
 	}
-	if (key->type == CONFIG_RULES_FILE) {
-		domain_rules_free(&c->policy.domain_rules);
-		if (v[0] != '\0' && (c->policy.domain_rules = domain_rules_load(v, error, size)) == NULL)
-			return -1;
-	}
+	if (key->type == CONFIG_RULES_FILE && load_rules(c, v, error, size) < 0)
+		return -1;
 	if (set_string(c, key, v) < 0)
 		return fail(error, size, "%s", "out of memory");
 	return 0;

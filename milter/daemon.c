@@ -8,11 +8,13 @@
 #include "config_table.h"
 #include "filter.h"
 #include "log.h"
+#include "preflight.h"
 #include "process.h"
 #include "runtime.h"
 #include "version.h"
 
 #include <libmilter/mfapi.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -58,8 +60,17 @@ reload(const char *path, struct resolver *resolver)
 	struct config *config = config_load(path, error, sizeof(error));
 	struct runtime *rt, *old;
 
+	if (config != NULL && path != NULL && config->key_lines == 0) {
+		/* an empty file on a running system is a truncated write far more
+		 * often than a wish to reset every key (see config.h) */
+		snprintf(error, sizeof(error), "%s sets no key (empty, or cut short while"
+			 " being written?); restart to run on the embedded defaults", path);
+		config_unref(&config);
+	}
 	if (config == NULL) {
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", error);
+		/* give back what the refused file took (a long list, say) */
+		malloc_trim(0);
 		return;
 	}
 	if ((old = runtime_acquire()) != NULL) {
@@ -179,6 +190,11 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
 	snprintf(pid_file, sizeof(pid_file), "%s", config->pid_file);
 
+	if (preflight_check(config, error, sizeof(error)) < 0)
+		goto fail;
+	if (config_path != NULL && config->key_lines == 0)
+		log_msg(LOG_WARNING, "%s sets no key: running on the embedded defaults",
+			config_path);
 	/*
 	 * Open the socket before detaching, so that "in use" or "no
 	 * permission" reaches the terminal and the exit status; libmilter

@@ -6,7 +6,8 @@
  *   dmarcguard [-c FILE] --test MESSAGE --client-ip IP --helo NAME --mail-from ADDR
  *
  * Start-up order matters: read and check the configuration (refuse to
- * start on any error, with file:line), detach unless -f, write the PID
+ * start on any error, with file:line; -n stops after these checks and
+ * preflight's, which start-up runs as well), detach unless -f, write the PID
  * file, open the milter socket, set its permissions, drop privileges, and
  * only then create the threads (resolver, libmilter workers): libunbound
  * and libmilter must not cross a fork.
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "offline.h"
+#include "preflight.h"
 #include "version.h"
 
 static void
@@ -97,9 +99,17 @@ main(int argc, char **argv)
 		return test.message_path ? 2 : 1;
 	}
 	if (check_only) {
-		printf("dmarcguard: %s: configuration OK\n", config->source);
+		/* what start-up would check before changing anything, too */
+		int rc = preflight_check(config, error, sizeof(error));
+
+		if (rc < 0)
+			fprintf(stderr, "dmarcguard: %s: %s\n", config->source, error);
+		else
+			printf("dmarcguard: %s: configuration OK%s\n", config->source,
+			       config_path != NULL && config->key_lines == 0
+			       ? " (it sets no key: the embedded defaults apply)" : "");
 		config_unref(&config);
-		return 0;
+		return rc < 0 ? 1 : 0;
 	}
 	if (test.message_path != NULL) {
 		int rc = offline_run(config, &test, stdout, stderr);

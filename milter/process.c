@@ -158,28 +158,66 @@ process_socket_permissions(const char *spec, unsigned mode, const char *group,
 	return 0;
 }
 
-int
-process_drop_privileges(const char *spec, char *error, size_t size)
+/*
+ * user_lookup - the passwd entry and group of "user" or "user:group";
+ * buf holds the entry's strings, user the user name. 0, or -1 with why.
+ */
+static int
+user_lookup(const char *spec, struct passwd *pw, char *buf, size_t bufsize, char *user,
+	    size_t user_size, gid_t *gid, char *error, size_t size)
 {
-	struct passwd pw, *res = NULL;
+	struct passwd *res = NULL;
+	const char *colon = strchr(spec, ':');
+
+	snprintf(user, user_size, "%s", spec);
+	if (colon != NULL && (size_t)(colon - spec) < user_size)
+		user[colon - spec] = '\0';
+	if (getpwnam_r(user, pw, buf, bufsize, &res) != 0 || res == NULL) {
+		snprintf(error, size, "UserID: no user \"%s\"", user);
+		return -1;
+	}
+	*gid = pw->pw_gid;
+	if (colon != NULL && group_lookup(colon + 1, gid) < 0) {
+		snprintf(error, size, "UserID: no group \"%s\"", colon + 1);
+		return -1;
+	}
+	return 0;
+}
+
+int
+process_check_user(const char *spec, char *error, size_t size)
+{
+	struct passwd pw;
 	char buf[4096], user[256];
-	const char *colon;
 	gid_t gid;
 
 	if (spec == NULL || spec[0] == '\0')
 		return 0;
-	snprintf(user, sizeof(user), "%s", spec);
-	if ((colon = strchr(spec, ':')) != NULL)
-		user[colon - spec] = '\0';
-	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
-		snprintf(error, size, "UserID: no user \"%s\"", user);
+	return user_lookup(spec, &pw, buf, sizeof(buf), user, sizeof(user), &gid, error, size);
+}
+
+int
+process_check_group(const char *group, char *error, size_t size)
+{
+	gid_t gid;
+
+	if (group == NULL || group[0] == '\0' || group_lookup(group, &gid) == 0)
+		return 0;
+	snprintf(error, size, "SocketGroup: no group \"%s\"", group);
+	return -1;
+}
+
+int
+process_drop_privileges(const char *spec, char *error, size_t size)
+{
+	struct passwd pw;
+	char buf[4096], user[256];
+	gid_t gid;
+
+	if (spec == NULL || spec[0] == '\0')
+		return 0;
+	if (user_lookup(spec, &pw, buf, sizeof(buf), user, sizeof(user), &gid, error, size) < 0)
 		return -1;
-	}
-	gid = pw.pw_gid;
-	if (colon != NULL && group_lookup(colon + 1, &gid) < 0) {
-		snprintf(error, size, "UserID: no group \"%s\"", colon + 1);
-		return -1;
-	}
 	if (getuid() == pw.pw_uid && getgid() == gid)
 		return 0;
 	if (initgroups(user, gid) < 0 || setgid(gid) < 0 || setuid(pw.pw_uid) < 0) {

@@ -29,6 +29,11 @@ int process_prepare_socket_dir(const char *socket_spec, char *error, size_t size
 int process_socket_permissions(const char *socket_spec, unsigned mode,
 			       const char *group, char *error, size_t size);
 
+/* process_check_user - does UserID's user (and group) exist? (empty: yes) */
+int process_check_user(const char *user, char *error, size_t size);
+/* process_check_group - does SocketGroup's group, a name or number, exist? (empty: yes) */
+int process_check_group(const char *group, char *error, size_t size);
+
 /*
  * process_drop_privileges - become "user" or "user:group" (empty: stay).
  * Refuses to run as root when asked to become another user and that fails.

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -144,6 +145,10 @@ static const struct {
 	{ "AllowFromDomains a..b\n", ":1: AllowFromDomains: empty label" },
 	{ "PidFile run/x.pid\n", ":1: PidFile must be an absolute path" },
 	{ "DomainRulesFile /nonexistent/rules\n", ":1: /nonexistent/rules: No such file" },
+	/* only regular files are read (issue 19): no endless read, no silent empty set */
+	{ "DomainRulesFile /tmp\n", ":1: /tmp: a directory, not a regular file" },
+	{ "DomainRulesFile /dev/zero\n", ":1: /dev/zero: a character device, not a regular file" },
+	{ "DomainRulesFile /dev/null\n", ":1: /dev/null: a character device, not a regular file" },
 	{ "AuthservID two words\n", ":1: AuthservID must be one token" },
 	{ "AuthservID mx\x01.example\n", ":1: AuthservID must be one token" },
 	{ "AuthservID mx.ex\xc3\xa4mple\n", ":1: AuthservID must be one token" },
@@ -181,6 +186,122 @@ START_TEST(test_nul_byte)
 	snprintf(want, sizeof(want), "%s:2: NUL byte in line", p);
 	ck_assert_str_eq(error, want);
 	unlink(p);
+}
+END_TEST
+
+/* The configuration file itself must be a regular file; a FIFO is refused
+ * without waiting for a writer, a device without reading it (issue 19). */
+static const struct {
+	const char *path;	/* NULL: a FIFO made by the test */
+	const char *want;
+} not_regular_cases[] = {
+	{ "/dev/zero", ": a character device, not a regular file" },
+	{ "/dev/null", ": a character device, not a regular file" },
+	{ "/tmp", ": a directory, not a regular file" },
+	{ NULL, ": a FIFO, not a regular file" },
+};
+
+START_TEST(test_not_regular)
+{
+	char error[512] = "", fifo[64] = "/tmp/dmarcguard-fifo-XXXXXX", want[600];
+	const char *p = not_regular_cases[_i].path;
+
+	if (p == NULL) {
+		ck_assert_ptr_nonnull(mkdtemp(fifo));
+		strcat(fifo, "/conf");
+		ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+		p = fifo;
+	}
+	ck_assert_ptr_null(config_load(p, error, sizeof(error)));
+	snprintf(want, sizeof(want), "%s%s", p, not_regular_cases[_i].want);
+	ck_assert_str_eq(error, want);
+	if (p == fifo) {
+		unlink(fifo);
+		*strrchr(fifo, '/') = '\0';
+		rmdir(fifo);
+	}
+}
+END_TEST
+
+/*
+ * A long line is refused where it passes the limit, without reading the
+ * rest: here a line that goes on for 1 GB (a sparse file, no disk used),
+ * in the configuration and in a rules file (issue 19).
+ */
+START_TEST(test_long_line_not_read_whole)
+{
+	char error[512] = "", want[600], rules[64], conf[128], text[6000];
+	const char *p;
+	int fd;
+
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "AllowFromDomains ", 17);
+	p = write_conf_n(text, sizeof(text));
+	ck_assert_int_eq(truncate(p, 1L << 30), 0);
+	ck_assert_ptr_null(config_load(p, error, sizeof(error)));
+	snprintf(want, sizeof(want), "%s:1: line longer than 4096 characters", p);
+	ck_assert_str_eq(error, want);
+	unlink(p);
+
+	strcpy(rules, "/tmp/dmarcguard-rules-XXXXXX");
+	fd = mkstemp(rules);
+	ck_assert_int_eq(write(fd, "protect ", 8), 8);
+	ck_assert_int_eq(write(fd, text, 1100), 1100);
+	ck_assert_int_eq(ftruncate(fd, 1L << 30), 0);
+	close(fd);
+	snprintf(conf, sizeof(conf), "DomainRulesFile %s\n", rules);
+	p = write_conf(conf);
+	ck_assert_ptr_null(config_load(p, error, sizeof(error)));
+	snprintf(want, sizeof(want), "%s:1: %s:1: line longer than 1023 characters", p, rules);
+	ck_assert_str_eq(error, want);
+	unlink(p);
+	unlink(rules);
+}
+END_TEST
+
+/* key_lines tells a file that sets nothing (empty, comments) from one that does */
+static const struct {
+	const char *text;
+	unsigned want;
+} key_lines_cases[] = {
+	{ "", 0 },
+	{ "\n\n", 0 },
+	{ "# only a comment\n   # and another\n", 0 },
+	{ "DryRun yes", 1 },
+	{ "# comment\nDryRun yes\n", 1 },
+	{ "TrustedNetworks 10.0.0.0/8\nTrustedNetworks ::1\nSyslog no\n", 3 },
+};
+
+START_TEST(test_key_lines)
+{
+	char error[512] = "";
+	struct config *c = config_load(write_conf(key_lines_cases[_i].text), error, sizeof(error));
+
+	ck_assert_msg(c != NULL, "%s", error);
+	ck_assert_uint_eq(c->key_lines, key_lines_cases[_i].want);
+	unlink(path);
+	config_unref(&c);
+}
+END_TEST
+
+/* a list key given on many lines keeps all its text, in order */
+START_TEST(test_list_raw_text)
+{
+	char error[512] = "", want[64];
+	struct config *c = config_load(write_conf("AllowFromDomains a.example\n"
+						  "AllowFromDomains b.example c.example\n"
+						  "AllowFromDomains d.example\n"), error, sizeof(error));
+	size_t k;
+
+	ck_assert_msg(c != NULL, "%s", error);
+	for (k = 0; k < config_key_count(); k++)
+		if (strcmp(config_key_name(k), "AllowFromDomains") == 0)
+			break;
+	snprintf(want, sizeof(want), "a.example b.example c.example d.example");
+	ck_assert_str_eq(c->raw[k], want);
+	ck_assert_uint_eq(domain_set_count(c->policy.allow_from_domains), 4);
+	unlink(path);
+	config_unref(&c);
 }
 END_TEST
 
@@ -283,6 +404,10 @@ main(void)
 	tcase_add_loop_test(tc, test_bad_files, 0, TEST_ROWS(bad_cases));
 	tcase_add_loop_test(tc, test_nul_byte, 0, 2);
 	tcase_add_test(tc, test_unreadable_file);
+	tcase_add_loop_test(tc, test_not_regular, 0, TEST_ROWS(not_regular_cases));
+	tcase_add_test(tc, test_long_line_not_read_whole);
+	tcase_add_loop_test(tc, test_key_lines, 0, TEST_ROWS(key_lines_cases));
+	tcase_add_test(tc, test_list_raw_text);
 	tcase_add_test(tc, test_rules_file_error_names_its_line);
 	tcase_add_test(tc, test_sample_in_step_with_table);
 	tcase_add_test(tc, test_every_default_is_valid_and_helped);

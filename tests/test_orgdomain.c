@@ -207,6 +207,19 @@ START_TEST(test_sources)
 }
 END_TEST
 
+/* a named list that is not a regular file is refused before libpsl reads it (issue 19) */
+static const char *const not_regular_psl[] = { "/dev/zero", "/tmp", "/dev/null" };
+
+START_TEST(test_not_regular_file)
+{
+	const char *error = NULL;
+	struct orgdomain *od = orgdomain_new(not_regular_psl[_i], &error);
+
+	ck_assert_ptr_null(od);
+	ck_assert_str_eq(error, "the public suffix list is not a regular file");
+}
+END_TEST
+
 START_TEST(test_own_list_file)
 {
 	char path[] = "/tmp/test_orgdomain_XXXXXX";
@@ -306,6 +319,7 @@ main(void)
 	tcase_add_loop_test(tc, test_align_table, 0, TEST_ROWS(align_cases));
 	tcase_add_test(tc, test_sources);
 	tcase_add_test(tc, test_own_list_file);
+	tcase_add_loop_test(tc, test_not_regular_file, 0, TEST_ROWS(not_regular_psl));
 	tcase_add_test(tc, test_small_buffer);
 	tcase_add_test(tc, test_shared_between_threads);
 	suite_add_tcase(s, tc);
