@@ -6,6 +6,8 @@
  * "addr/prefix"; host bits beyond the prefix are an error (a typo caught
  * at start rather than a wider or narrower net than meant). An IPv4-mapped
  * IPv6 address (::ffff:a.b.c.d) matches as the IPv4 address it carries.
+ * A network given twice is kept once. Adding is amortized constant time;
+ * a look-up costs one hash probe per distinct prefix length in the list.
  *
  * Thread-safety: built once, then read-only; netlist_match is safe from any
  * number of threads.
@@ -25,6 +27,7 @@ struct netlist *netlist_parse(const char *text, const char **error_r);
 /* netlist_append - parse text and add its entries to list; 0 or -1 */
 int netlist_append(struct netlist *list, const char *text, const char **error_r);
 void netlist_free(struct netlist **list);
+/* netlist_count - distinct networks */
 size_t netlist_count(const struct netlist *list);
 
 /* netlist_match - 1 if the textual address lies in a listed network, else 0 */

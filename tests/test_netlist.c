@@ -1,6 +1,7 @@
 /*
  * test_netlist - CIDR list parsing and address matching.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "netlist.h"
@@ -31,6 +32,12 @@ static const struct {
 	{ "192.0.2.0/31", "192.0.2.1", 1 },
 	{ "192.0.2.0/31", "192.0.2.2", 0 },
 	{ "2001:db8::/127", "2001:db8::1", 1 },
+	/* several prefix lengths in one list: each is tried */
+	{ "10.1.0.0/16 192.0.2.1 10.0.0.0/8 2001:db8::/48", "10.200.0.1", 1 },
+	{ "10.1.0.0/16 192.0.2.1 10.0.0.0/8 2001:db8::/48", "192.0.2.1", 1 },
+	{ "10.1.0.0/16 192.0.2.1 10.0.0.0/8 2001:db8::/48", "192.0.2.2", 0 },
+	{ "10.1.0.0/16 192.0.2.1 10.0.0.0/8 2001:db8::/48", "2001:db8:0:ffff::1", 1 },
+	{ "10.1.0.0/16 192.0.2.1 10.0.0.0/8 2001:db8::/48", "2001:db8:1::1", 0 },
 };
 
 START_TEST(test_match)
@@ -78,6 +85,54 @@ START_TEST(test_append_and_count)
 }
 END_TEST
 
+/* a network given again is kept once, however it is written (issue 19) */
+static const struct {
+	const char *list;
+	size_t want;
+} count_cases[] = {
+	{ "", 0 },
+	{ "10.0.0.0/8 10.0.0.0/8", 1 },
+	{ "192.0.2.1 192.0.2.1/32 ::ffff:192.0.2.1", 1 },
+	{ "10.0.0.0/8 10.0.0.0/9", 2 },
+	{ "2001:db8::/32, 2001:DB8:0::/32", 1 },
+};
+
+START_TEST(test_count)
+{
+	const char *error = NULL;
+	struct netlist *l = netlist_parse(count_cases[_i].list, &error);
+
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(netlist_append(l, count_cases[_i].list, &error), 0);
+	ck_assert_uint_eq(netlist_count(l), count_cases[_i].want);
+	netlist_free(&l);
+}
+END_TEST
+
+/* many networks, added one by one: every one is found, and no other */
+START_TEST(test_many)
+{
+	const char *error = NULL;
+	struct netlist *l = netlist_parse("", &error);
+	char entry[64];
+
+	for (int i = 0; i < 4096; i++) {
+		snprintf(entry, sizeof(entry), i % 2 ? "10.%d.%d.0/24" : "10.%d.%d.1", i / 256,
+			 i % 256);
+		ck_assert_int_eq(netlist_append(l, entry, &error), 0);
+	}
+	ck_assert_uint_eq(netlist_count(l), 4096);
+	for (int i = 0; i < 4096; i++) {
+		snprintf(entry, sizeof(entry), "10.%d.%d.1", i / 256, i % 256);
+		ck_assert_int_eq(netlist_match(l, entry), 1);
+		snprintf(entry, sizeof(entry), "10.%d.%d.2", i / 256, i % 256);
+		ck_assert_int_eq(netlist_match(l, entry), i % 2);
+	}
+	ck_assert_int_eq(netlist_match(l, "10.16.0.1"), 0);
+	netlist_free(&l);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -87,6 +142,8 @@ main(void)
 	tcase_add_loop_test(tc, test_match, 0, TEST_ROWS(match_cases));
 	tcase_add_loop_test(tc, test_bad, 0, TEST_ROWS(bad_lists));
 	tcase_add_test(tc, test_append_and_count);
+	tcase_add_loop_test(tc, test_count, 0, TEST_ROWS(count_cases));
+	tcase_add_test(tc, test_many);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
