@@ -50,7 +50,7 @@ parent_of(const char *path, char *out, size_t size)
 
 /* check_unix_socket - the path is free or a socket; its directory exists or can be made */
 static int
-check_unix_socket(const char *path, char *error, size_t size)
+check_unix_socket(const char *spec, const char *path, char *error, size_t size)
 {
 	char dir[256], parent[256];
 	struct stat st;
@@ -58,7 +58,9 @@ check_unix_socket(const char *path, char *error, size_t size)
 	if (lstat(path, &st) == 0) {
 		if (S_ISSOCK(st.st_mode))
 			return 0;
-		snprintf(error, size, "Socket: %s exists and is not a socket", path);
+		/* the words start-up used when libmilter found the file in the way */
+		snprintf(error, size, "cannot open socket %s: %s exists and is not a socket",
+			 spec, path);
 		return -1;
 	}
 	if (parent_of(path, dir, sizeof(dir)) < 0)
@@ -141,7 +143,7 @@ preflight_check(const struct config *c, char *error, size_t size)
 		return -1;
 	if (unix_path != NULL) {
 		if (process_check_group(c->socket_group, error, size) < 0
-		    || check_unix_socket(unix_path, error, size) < 0)
+		    || check_unix_socket(c->socket, unix_path, error, size) < 0)
 			return -1;
 	} else if (check_inet_socket(c->socket, error, size) < 0) {
 		return -1;

@@ -158,26 +158,36 @@ process_socket_permissions(const char *spec, unsigned mode, const char *group,
 	return 0;
 }
 
+/* a UserID resolved: the passwd entry (its strings in buf), user name, group */
+struct user_id {
+	struct passwd pw;
+	gid_t gid;
+	char name[256];
+	char buf[4096];
+};
+
 /*
- * user_lookup - the passwd entry and group of "user" or "user:group";
- * buf holds the entry's strings, user the user name. 0, or -1 with why.
+ * user_lookup - resolve "user" or "user:group" into u: 0, 1 for an empty
+ * spec (stay as started), or -1 with why.
  */
 static int
-user_lookup(const char *spec, struct passwd *pw, char *buf, size_t bufsize, char *user,
-	    size_t user_size, gid_t *gid, char *error, size_t size)
+user_lookup(const char *spec, struct user_id *u, char *error, size_t size)
 {
 	struct passwd *res = NULL;
-	const char *colon = strchr(spec, ':');
+	const char *colon;
 
-	snprintf(user, user_size, "%s", spec);
-	if (colon != NULL && (size_t)(colon - spec) < user_size)
-		user[colon - spec] = '\0';
-	if (getpwnam_r(user, pw, buf, bufsize, &res) != 0 || res == NULL) {
-		snprintf(error, size, "UserID: no user \"%s\"", user);
+	if (spec == NULL || spec[0] == '\0')
+		return 1;
+	colon = strchr(spec, ':');
+	snprintf(u->name, sizeof(u->name), "%s", spec);
+	if (colon != NULL && (size_t)(colon - spec) < sizeof(u->name))
+		u->name[colon - spec] = '\0';
+	if (getpwnam_r(u->name, &u->pw, u->buf, sizeof(u->buf), &res) != 0 || res == NULL) {
+		snprintf(error, size, "UserID: no user \"%s\"", u->name);
 		return -1;
 	}
-	*gid = pw->pw_gid;
-	if (colon != NULL && group_lookup(colon + 1, gid) < 0) {
+	u->gid = u->pw.pw_gid;
+	if (colon != NULL && group_lookup(colon + 1, &u->gid) < 0) {
 		snprintf(error, size, "UserID: no group \"%s\"", colon + 1);
 		return -1;
 	}
@@ -187,13 +197,9 @@ user_lookup(const char *spec, struct passwd *pw, char *buf, size_t bufsize, char
 int
 process_check_user(const char *spec, char *error, size_t size)
 {
-	struct passwd pw;
-	char buf[4096], user[256];
-	gid_t gid;
+	struct user_id u;
 
-	if (spec == NULL || spec[0] == '\0')
-		return 0;
-	return user_lookup(spec, &pw, buf, sizeof(buf), user, sizeof(user), &gid, error, size);
+	return user_lookup(spec, &u, error, size) < 0 ? -1 : 0;
 }
 
 int
@@ -210,21 +216,18 @@ process_check_group(const char *group, char *error, size_t size)
 int
 process_drop_privileges(const char *spec, char *error, size_t size)
 {
-	struct passwd pw;
-	char buf[4096], user[256];
-	gid_t gid;
+	struct user_id u;
+	int rc = user_lookup(spec, &u, error, size);
 
-	if (spec == NULL || spec[0] == '\0')
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (getuid() == u.pw.pw_uid && getgid() == u.gid)
 		return 0;
-	if (user_lookup(spec, &pw, buf, sizeof(buf), user, sizeof(user), &gid, error, size) < 0)
-		return -1;
-	if (getuid() == pw.pw_uid && getgid() == gid)
-		return 0;
-	if (initgroups(user, gid) < 0 || setgid(gid) < 0 || setuid(pw.pw_uid) < 0) {
+	if (initgroups(u.name, u.gid) < 0 || setgid(u.gid) < 0 || setuid(u.pw.pw_uid) < 0) {
 		snprintf(error, size, "cannot become %s: %s", spec, strerror(errno));
 		return -1;
 	}
-	if (pw.pw_uid != 0 && setuid(0) == 0) {
+	if (u.pw.pw_uid != 0 && setuid(0) == 0) {
 		snprintf(error, size, "dropped privileges to %s but could regain root", spec);
 		return -1;
 	}

@@ -33,8 +33,9 @@ static const struct {
 	  "UserID: no group \"no-such-group-dmarcguard\"" },
 	{ "Socket unix:/tmp/dmarcguard-preflight-none.sock\nSocketGroup no-such-group-dmarcguard\n",
 	  "SocketGroup: no group \"no-such-group-dmarcguard\"" },
-	{ "Socket unix:/tmp\n", "Socket: /tmp exists and is not a socket" },
-	{ "Socket local:/etc/passwd\n", "Socket: /etc/passwd exists and is not a socket" },
+	{ "Socket unix:/tmp\n", "cannot open socket unix:/tmp: /tmp exists and is not a socket" },
+	{ "Socket local:/etc/passwd\n",
+	  "cannot open socket local:/etc/passwd: /etc/passwd exists and is not a socket" },
 	{ "Socket unix:/etc/passwd/x.sock\n", "Socket: /etc/passwd is not a directory" },
 	/* start-up makes the socket's directory, one level deep */
 	{ "Socket unix:/tmp/dmarcguard-preflight-none/x.sock\n", "" },
