@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* config_print's longest list line, well inside CONFIG_LINE_MAX */
+#define CONFIG_PRINT_WIDTH 1000
+
 
 static void
 config_free(struct config *c)
@@ -238,12 +241,48 @@ config_key_help(size_t i)
 	return i < config_keys_count ? config_keys[i].help : NULL;
 }
 
+/*
+ * print_list - a list key's text on as many lines as it takes, each within
+ * CONFIG_PRINT_WIDTH, cut between entries: a list given on thousands of
+ * lines must print as a file that loads again (found by fuzz_config).
+ */
+static void
+print_list(FILE *out, const char *name, const char *text)
+{
+	size_t len = strlen(text);
+
+	do {
+		size_t n = len;
+
+		if (n > CONFIG_PRINT_WIDTH) {
+			n = CONFIG_PRINT_WIDTH;
+			while (n > 0 && text[n] != ' ')
+				n--;
+			if (n == 0)	/* no entry is this long; never cut one */
+				n = strcspn(text, " ");
+		}
+		fprintf(out, "%-32s %.*s\n", name, (int)n, text);
+		text += n;
+		len -= n;
+		while (*text == ' ') {
+			text++;
+			len--;
+		}
+	} while (len > 0);
+}
+
 void
 config_print(const struct config *c, FILE *out)
 {
 	fprintf(out, "# dmarcguard configuration from %s\n", c->source);
-	for (size_t i = 0; i < config_keys_count; i++)
-		fprintf(out, "%-32s %s\n", config_keys[i].name, c->raw[i] ? c->raw[i] : "");
+	for (size_t i = 0; i < config_keys_count; i++) {
+		const char *text = c->raw[i] ? c->raw[i] : "";
+
+		if (config_key_repeatable(&config_keys[i]))
+			print_list(out, config_keys[i].name, text);
+		else
+			fprintf(out, "%-32s %s\n", config_keys[i].name, text);
+	}
 }
 
 /* config_write_sample - the sample configuration file, from the table */

@@ -334,6 +334,47 @@ START_TEST(test_list_raw_text)
 }
 END_TEST
 
+/* config_print of a list given on thousands of lines loads again (found by fuzz_config) */
+START_TEST(test_print_reloads)
+{
+	char error[512] = "", *text = NULL, *printed = NULL, *again = NULL, printed_path[64];
+	size_t len = 0, printed_len = 0, again_len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct config *c, *d;
+	int fd;
+
+	for (int i = 0; i < 3000; i++)
+		fprintf(f, "AllowFromDomains d%d.example .d%d.example\nTrustedNetworks 10.%d.%d.0/24\n",
+			i, i, i / 256, i % 256);
+	fclose(f);
+	c = config_load(write_conf(text), error, sizeof(error));
+	ck_assert_msg(c != NULL, "%s", error);
+	unlink(path);
+	f = open_memstream(&printed, &printed_len);
+	config_print(c, f);
+	fclose(f);
+	strcpy(printed_path, "/tmp/dmarcguard-printed-XXXXXX");
+	fd = mkstemp(printed_path);
+	ck_assert_int_eq(write(fd, printed, printed_len), (ssize_t)printed_len);
+	close(fd);
+	d = config_load(printed_path, error, sizeof(error));
+	ck_assert_msg(d != NULL, "config_print output refused: %s", error);
+	unlink(printed_path);
+	ck_assert_uint_eq(domain_set_count(d->policy.allow_from_domains), 6000);
+	ck_assert_uint_eq(netlist_count(d->policy.trusted_networks), 3000);
+	f = open_memstream(&again, &again_len);
+	config_print(d, f);
+	fclose(f);
+	/* the same text but for the first line, which names the source */
+	ck_assert_str_eq(strchr(again, '\n'), strchr(printed, '\n'));
+	config_unref(&c);
+	config_unref(&d);
+	free(text);
+	free(printed);
+	free(again);
+}
+END_TEST
+
 START_TEST(test_unreadable_file)
 {
 	char error[512] = "";
@@ -437,6 +478,7 @@ main(void)
 	tcase_add_test(tc, test_long_line_not_read_whole);
 	tcase_add_loop_test(tc, test_key_lines, 0, TEST_ROWS(key_lines_cases));
 	tcase_add_test(tc, test_list_raw_text);
+	tcase_add_test(tc, test_print_reloads);
 	tcase_add_test(tc, test_rules_file_error_names_its_line);
 	tcase_add_test(tc, test_sample_in_step_with_table);
 	tcase_add_test(tc, test_every_default_is_valid_and_helped);
