@@ -72,7 +72,7 @@ dkim_list(const struct verdict *v, char *buf, size_t size)
 	size_t len = 0;
 
 	buf[0] = '\0';
-	if (v->dkim_count == 0) {
+	if (v->dkim_count == 0 && v->dkim_skipped == 0) {
 		snprintf(buf, size, "none");
 		return;
 	}
@@ -83,11 +83,15 @@ dkim_list(const struct verdict *v, char *buf, size_t size)
 
 		if (n < 0 || (size_t)n >= size - len || len + (size_t)n + 16 >= size) {
 			/* never log half a domain: drop this entry, say how many went */
-			snprintf(buf + len, size - len, "%s+%zu", i ? "," : "", v->dkim_count - i);
+			snprintf(buf + len, size - len, "%s+%zu", i ? "," : "",
+				 v->dkim_count - i + v->dkim_skipped);
 			return;
 		}
 		len += (size_t)n;
 	}
+	/* fields past MaxSignatures were never parsed: only their number */
+	if (v->dkim_skipped > 0)
+		snprintf(buf + len, size - len, "%s+%zu", len ? "," : "", v->dkim_skipped);
 }
 
 size_t

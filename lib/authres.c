@@ -131,7 +131,7 @@ put_spf(struct out *o, const struct verdict *v)
 static void
 put_dkim(struct out *o, const struct verdict *v)
 {
-	if (v->dkim_count == 0) {
+	if (v->dkim_count == 0 && v->dkim_skipped == 0) {
 		put(o, ";\n\tdkim=none");
 		return;
 	}
@@ -156,6 +156,10 @@ put_dkim(struct out *o, const struct verdict *v)
 			put_value(o, d->algorithm);
 		}
 	}
+	/* fields past MaxSignatures were never parsed: one entry for them all */
+	if (v->dkim_skipped > 0)
+		put(o, ";\n\tdkim=none reason=over-signature-limit (%zu signatures not evaluated)",
+		    v->dkim_skipped);
 }
 
 /* disposition - RFC 7489's words for what was applied: none, quarantine, reject */

@@ -79,10 +79,7 @@ dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen, const struct dkimv_set
 	out->partial_body = is_partial(dkim, sig, body);
 	out->result = DKIMV_NEUTRAL;
 	out->reason = "signature-syntax";
-	if (screen == SCREEN_CAPPED) {
-		out->result = DKIMV_NOT_CHECKED;
-		out->reason = "over-signature-limit";
-	} else if (screen == SCREEN_BADNAME) {
+	if (screen == SCREEN_BADNAME) {
 		out->result = DKIMV_PERMERROR;
 		out->reason = "key-name-invalid";
 	} else if (err == DKIM_SIGERROR_OK

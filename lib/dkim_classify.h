@@ -19,7 +19,7 @@
 #include "dkim_verify.h"
 
 /* what the prescreen decided for a signature */
-enum screen { SCREEN_EVALUATE, SCREEN_CAPPED, SCREEN_BADNAME };
+enum screen { SCREEN_EVALUATE, SCREEN_BADNAME };
 
 /* dkimv_classify - fill out for sig, given its end-of-message outcome */
 void dkimv_classify(DKIM *dkim, DKIM_SIGINFO *sig, int screen,

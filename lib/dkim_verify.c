@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum state { ST_HEADERS, ST_BODY, ST_DONE, ST_FAILED };
 
@@ -57,6 +58,7 @@ struct dkimv {
 	DKIM *dkim;
 	enum state state;
 	int unsigned_msg;	/* dkim_eoh found nothing to verify */
+	size_t signature_fields;	/* DKIM-Signature fields seen */
 	int prev_cr;		/* body: last octet given was CR */
 	struct dkimv_bodycheck *body;	/* from end of headers */
 	char *id;
@@ -88,7 +90,6 @@ dkimv_result_name(enum dkimv_result result)
 	case DKIMV_NEUTRAL: return "neutral";
 	case DKIMV_TEMPERROR: return "temperror";
 	case DKIMV_PERMERROR: return "permerror";
-	case DKIMV_NOT_CHECKED: return "none";
 	}
 	return "none";
 }
@@ -124,14 +125,14 @@ key_name_fits(DKIM_SIGINFO *sig)
 
 /*
  * prescreen - libopendkim's callback at end of headers, before any key
- * look-up: evaluate the first max_signatures signatures that need a key.
- * Signatures already found unusable cost nothing and are not counted.
+ * look-up: a signature whose key name would be too long is not looked up
+ * (libopendkim would fail the whole message on it). The number of
+ * signatures is already capped as fields arrive (dkimv_header).
  */
 static DKIM_CBSTAT
 prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 {
 	struct dkimv *v = dkim_get_user_context(dkim);
-	unsigned evaluated = 0;
 
 	if (v == NULL || nsigs <= 0)
 		return DKIM_CBSTAT_CONTINUE;
@@ -140,19 +141,25 @@ prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 		return DKIM_CBSTAT_ERROR;
 	v->nscreen = nsigs;
 	for (int i = 0; i < nsigs; i++) {
-		if (dkim_sig_geterror(sigs[i]) != DKIM_SIGERROR_UNKNOWN)
+		if (dkim_sig_geterror(sigs[i]) != DKIM_SIGERROR_UNKNOWN
+		    || key_name_fits(sigs[i]))
 			continue;
-		if (!key_name_fits(sigs[i]))
-			v->screen[i] = SCREEN_BADNAME;
-		else if (evaluated >= v->lib->settings.max_signatures)
-			v->screen[i] = SCREEN_CAPPED;
-		else {
-			evaluated++;
-			continue;
-		}
+		v->screen[i] = SCREEN_BADNAME;
 		dkim_sig_ignore(sigs[i]);
 	}
 	return DKIM_CBSTAT_CONTINUE;
+}
+
+/* is_signature_field - "DKIM-Signature", any case, white space before the colon */
+static int
+is_signature_field(const char *name)
+{
+	static const char want[] = "DKIM-Signature";
+	size_t n = strlen(name);
+
+	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		n--;
+	return n == sizeof(want) - 1 && strncasecmp(name, want, n) == 0;
 }
 
 struct dkimv_lib *
@@ -251,6 +258,10 @@ dkimv_header(struct dkimv *v, const char *name, const char *value,
 		return refuse(v, "dkimv_header after end of headers", DKIM_STAT_OK);
 	if (name == NULL || (value == NULL && value_len > 0))
 		return refuse(v, "dkimv_header without name or value", DKIM_STAT_OK);
+	/* past the cap a signature is counted, never parsed: see the top */
+	if (is_signature_field(name)
+	    && ++v->signature_fields > v->lib->settings.max_signatures)
+		return 0;
 	while (value_len > 0 && (value[value_len - 1] == '\n'
 				 || value[value_len - 1] == '\r'))
 		value_len--;
@@ -390,6 +401,14 @@ finish(struct dkimv *v)
 	free(body);
 	v->nsigs = (size_t)n;
 	v->state = ST_DONE;
+}
+
+size_t
+dkimv_skipped(const struct dkimv *v)
+{
+	size_t max = v->lib->settings.max_signatures;
+
+	return v->signature_fields > max ? v->signature_fields - max : 0;
 }
 
 int

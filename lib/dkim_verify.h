@@ -9,6 +9,14 @@
  * max_signatures * timeout_ms); signatures sharing d= and s= share one
  * look-up.
  *
+ * Signature cap: the first max_signatures DKIM-Signature fields in header
+ * order (top first: the newest signers) are evaluated, whatever they hold;
+ * the fields after them are counted (dkimv_skipped) and never parsed, so
+ * memory per message stays a small multiple of its header size however
+ * many signatures it carries. A skipped field is not hashed for the other
+ * signatures either: a signature whose h= covers a skipped DKIM-Signature
+ * field fails, which only happens past the cap.
+ *
  * Results, per signature and in header order (top first), with reasons:
  *   pass       signature and body hash verify, and local rules accept it
  *   fail       "body-hash-mismatch", "signature-mismatch", "body-truncated"
@@ -24,10 +32,6 @@
  *              "key-syntax", "key-multiple-records", "key-hash-mismatch",
  *              "key-not-for-email", "key-name-invalid" (s= and d= make a
  *              name over 253 octets)
- *   none       DKIMV_NOT_CHECKED, "over-signature-limit": beyond
- *              max_signatures, not evaluated; domain and selector are
- *              still reported. Signatures already unusable from their
- *              field alone cost nothing and do not count.
  *
  * Header input: `value` is the field body exactly as it followed the colon
  * on the wire, leading white space included (the milter negotiates
@@ -65,7 +69,7 @@ struct resolver;
 #define DKIMV_GUARD_FIELD "X-Dmarcguard Guard:"
 
 struct dkimv_settings {
-	unsigned max_signatures;	/* evaluated per message; default 10 */
+	unsigned max_signatures;	/* fields evaluated per message; default 10 */
 	unsigned min_rsa_bits;		/* shorter RSA keys: policy; 1024 */
 	int allow_rsa_sha1;		/* default 0: rsa-sha1 is policy */
 	unsigned timeout_ms;		/* per key look-up, 0: resolver default */
@@ -78,7 +82,6 @@ enum dkimv_result {
 	DKIMV_NEUTRAL,		/* syntax errors in the signature etc. */
 	DKIMV_TEMPERROR,
 	DKIMV_PERMERROR,
-	DKIMV_NOT_CHECKED,	/* beyond max_signatures */
 };
 
 struct dkimv_signature {
@@ -136,10 +139,16 @@ int dkimv_body(struct dkimv *v, const unsigned char *chunk, size_t len);
 int dkimv_eom(struct dkimv *v, const struct dkimv_signature **sigs_r,
 	      size_t *count_r, const char **error_r);
 
+/*
+ * dkimv_skipped - DKIM-Signature fields seen beyond max_signatures: not
+ * parsed, not evaluated, absent from dkimv_eom's results. Any time.
+ */
+size_t dkimv_skipped(const struct dkimv *v);
+
 /* dkimv_free - free the verifier; accepts NULL, sets *v to NULL */
 void dkimv_free(struct dkimv **v);
 
-/* dkimv_result_name - the RFC 8601 word: "pass", ..., "none" */
+/* dkimv_result_name - the RFC 8601 word: "pass", ..., "permerror" */
 const char *dkimv_result_name(enum dkimv_result result);
 
 #endif

@@ -121,6 +121,7 @@ collect_dkim(struct message *m, enum align_mode mode, int *pass, int *temp)
 	}
 	v->dkim = m->dkim_results;
 	v->dkim_count = n;
+	v->dkim_skipped = dkimv_skipped(m->dkim);
 	return 0;
 }
 

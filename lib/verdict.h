@@ -46,6 +46,7 @@ struct verdict {
 	struct verdict_spf spf;
 	const struct verdict_dkim *dkim;
 	size_t dkim_count;
+	size_t dkim_skipped;		/* DKIM-Signature fields past MaxSignatures */
 
 	enum dmarc_outcome dmarc;
 	const char *dmarc_problem;	/* why temperror/permerror, or NULL */

@@ -294,6 +294,15 @@ size_t
 dkim_test_verify(struct dkimv_lib *lib, const struct dkim_test_message *m,
 		 const struct dkim_test_feed *f, struct dkimv_signature *out, size_t max)
 {
+	return dkim_test_verify_skipped(lib, m, f, out, max, NULL);
+}
+
+/* dkim_test_verify_skipped - dkim_test_verify, and dkimv_skipped's count */
+size_t
+dkim_test_verify_skipped(struct dkimv_lib *lib, const struct dkim_test_message *m,
+			 const struct dkim_test_feed *f, struct dkimv_signature *out,
+			 size_t max, size_t *skipped_r)
+{
 	const struct dkimv_signature *sigs;
 	const char *error = NULL;
 	struct dkimv *v = dkimv_new(lib, "4XyQID", &error);
@@ -319,6 +328,8 @@ dkim_test_verify(struct dkimv_lib *lib, const struct dkim_test_message *m,
 	ck_assert_msg(dkimv_eom(v, &sigs, &count, &error) == 0, "dkimv_eom: %s", error);
 	if (count > 0)
 		memcpy(out, sigs, (count < max ? count : max) * sizeof(*out));
+	if (skipped_r != NULL)
+		*skipped_r = dkimv_skipped(v);
 	dkimv_free(&v);
 	ck_assert_ptr_null(v);
 	return count;

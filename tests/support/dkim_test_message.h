@@ -102,4 +102,9 @@ struct dkimv_lib *dkim_test_lib(struct resolver *r, unsigned max_signatures,
 size_t dkim_test_verify(struct dkimv_lib *lib, const struct dkim_test_message *m,
 			const struct dkim_test_feed *f, struct dkimv_signature *out, size_t max);
 
+/* dkim_test_verify_skipped - the same, and *skipped_r gets dkimv_skipped */
+size_t dkim_test_verify_skipped(struct dkimv_lib *lib, const struct dkim_test_message *m,
+				const struct dkim_test_feed *f, struct dkimv_signature *out,
+				size_t max, size_t *skipped_r);
+
 #endif
