@@ -83,8 +83,10 @@ check_file() {
 		elif [ "${private[$name]}" = 1 ]; then
 			complain "$rel includes $name, a private header of lib/$where"
 		elif [ "$folder" != milter ] && [[ "${uses[$folder]}" != *" $where "* ]]; then
+			local below=${uses[$folder]# }
+			below=${below% }
 			complain "$rel includes $name of lib/$where, which lib/$folder may not use" \
-				"(lib/layers.txt: $folder uses${uses[$folder]% })"
+				"(lib/layers.txt: $folder uses ${below:-no other folder})"
 		fi
 	done < <(grep -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$path" || true)
 }
