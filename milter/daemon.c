@@ -207,7 +207,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	if (foreground)
 		print_mta_lines(config->socket);
 	/* Threads start here: resolver, reload thread, libmilter workers. */
-	resolver_settings_from_config(config, &rs);
+	runtime_resolver_settings(config, &rs);
 	if ((reload_args.resolver = resolver_new(&rs, &why)) == NULL) {
 		snprintf(error, sizeof(error), "%s", why);
 		goto fail;

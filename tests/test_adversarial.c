@@ -237,7 +237,7 @@ summary(const struct verdict *v, char *buf, size_t size)
 {
 	size_t pos = (size_t)snprintf(buf, size, "%s/%s dmarc=%s spf=%s dkim=",
 				      action_name(v->decision.action), v->decision.reason,
-				      dmarc_outcome_name(v->dmarc), v->spf.result);
+				      policy_outcome_name(v->dmarc), v->spf.result);
 
 	for (size_t i = 0; i < v->dkim_count && pos < size; i++)
 		pos += (size_t)snprintf(buf + pos, size - pos, "%s%s:%s", i ? "," : "",
@@ -264,11 +264,11 @@ START_TEST(test_corpus)
 
 	v = run_message(e, &ms, c, text, len, full);
 	ck_assert_msg(v->decision.action == c->want && strcmp(v->decision.reason, c->want_reason) == 0
-		      && strcmp(dmarc_outcome_name(v->dmarc), c->want_dmarc) == 0,
+		      && strcmp(policy_outcome_name(v->dmarc), c->want_dmarc) == 0,
 		      "%s (%s): got %s/%s dmarc=%s (from %s, spf=%s %s, dkim %zu, problem %s), "
 		      "want %s/%s dmarc=%s", c->file, c->description,
 		      action_name(v->decision.action), v->decision.reason,
-		      dmarc_outcome_name(v->dmarc), v->from_domain, v->spf.result, v->spf.domain,
+		      policy_outcome_name(v->dmarc), v->from_domain, v->spf.result, v->spf.domain,
 		      v->dkim_count, v->dmarc_problem ? v->dmarc_problem : "-",
 		      action_name(c->want), c->want_reason, c->want_dmarc);
 
