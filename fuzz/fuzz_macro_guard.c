@@ -5,7 +5,7 @@
  * does: one array entry per NUL byte, NULL-ended, allocated to the exact
  * size, walked two entries at a time as smfi_getsymval walks it. Without
  * the guard the input "Mi\0" makes that walk read past the array, which
- * AddressSanitizer reports (docs/security.md, finding 5).
+ * AddressSanitizer reports (docs/security.md, "libmilter's macro lists").
  *
  * Invariants checked (abort on violation):
  *  - the guard is in force (libmilter's reader is the daemon's);

@@ -7,7 +7,8 @@
  * time. When the packet holds an odd number of strings (a name without its
  * value), the walk steps over the terminating NULL and reads past the end
  * of the array: any smfi_getsymval that does not find its name in that
- * list then dereferences heap garbage (docs/security.md, finding 5).
+ * list then dereferences heap garbage (docs/security.md, "libmilter's
+ * macro lists").
  *
  * The guard sits in front of libmilter's packet reader: the daemon defines
  * libmilter's exported mi_rd_cmd, which mi_engine reaches through its PLT,

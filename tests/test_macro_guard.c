@@ -1,10 +1,11 @@
 /*
  * test_macro_guard - the guard in front of libmilter's packet reader
- * (milter/macro_guard.h, docs/security.md finding 5): which part of a
- * macro packet is kept (whole name-value pairs only), and the guard in
- * place, in an executable linked like the daemon, over a socket pair with
- * libmilter's own reader behind it: macro packets whose strings do not
- * pair up come out cut, every other packet byte for byte as sent.
+ * (milter/macro_guard.h; docs/security.md, "libmilter's macro lists"):
+ * which part of a macro packet is kept (whole name-value pairs only), and
+ * the guard in place, in an executable linked like the daemon, over a
+ * socket pair with libmilter's own reader behind it: macro packets whose
+ * strings do not pair up come out cut, every other packet byte for byte
+ * as sent.
  */
 #include <arpa/inet.h>
 #include <stdint.h>

@@ -2,10 +2,11 @@
 # macro_packets.sh - macro packets ('D') whose strings do not pair up (a
 # name without its value) sent over and over before MAIL; libmilter 8.17's
 # smfi_getsymval used to walk past the end of such a list and the daemon
-# died within a few messages (docs/security.md, finding 5). Each shape is
-# sent in 200 sessions of 5 messages (aborted after MAIL, where the daemon
-# asks for {auth_authen} and i); the daemon must stay up, log that it cut
-# the list, and then decide a normal message.
+# died within a few messages (docs/security.md, "libmilter's macro
+# lists"). Each shape is sent in 200 sessions of 5 messages (aborted
+# after MAIL, where the daemon asks for {auth_authen} and i); the daemon
+# must stay up, log that it cut the list, and then decide a normal
+# message. Without the guard it dies in the first shape.
 # Usage: macro_packets.sh DMARCGUARD NSD_TOOL
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
