@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The fields of version 1 in the order the writer uses (lib/alert.c). */
+/* The fields of version 1 in the order the writer uses (lib/engine/alert.c). */
 static const struct {
 	const char *key;
 	size_t key_len;
