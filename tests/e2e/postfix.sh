@@ -120,8 +120,7 @@ if delivered_copy "$QID_C" pf_delivered; then
 	ar=$(our_authres "$COPY")
 	check "(c) exactly one Authentication-Results: $AUTHSERV; in the delivered copy (got: $ar)" \
 		test "$(printf '%s' "$ar" | grep -c .)" = 1
-	check "(c) it says dkim=pass and dmarc=pass" \
-		eval 'printf "%s\n" "$ar" | grep -q "dkim=pass" && printf "%s\n" "$ar" | grep -q "dmarc=pass"'
+	check "(c) it says dkim=pass and dmarc=pass" authres_says "$ar" dkim=pass dmarc=pass
 	check "(c) it sits above Postfix's own Received: field" authres_on_top "$COPY"
 else
 	fail "(c) signed mail ${QID_C:-without queue id} did not reach smtp-sink"

@@ -3,7 +3,7 @@
 # serving tests/zones through nsd_tool, and Postfix's smtp-sink as the
 # next hop that stores every message it is given. run.sh comes first.
 
-NSD_PID= NAMESERVER= SINK_PID= SINK_ADDR= SINK_PORT=
+NSD_PID= NAMESERVER= SINK_PID=
 
 # nsd_tool_start NSD_TOOL - nsd_tool prints 127.0.0.1@PORT and serves until
 # its stdin (our fd 7: keep it out of every other process) closes; sets

@@ -82,3 +82,10 @@ authres_above() {
 	received=$(printf '%s\n' "$1" | grep -nE "$2" | head -n 1)
 	[ -n "$ours" ] && [ -n "$received" ] && [ "${ours%%:*}" -lt "${received%%:*}" ]
 }
+
+# authres_says FIELDS RESULT... - the Authentication-Results FIELDS hold every RESULT (e.g. dmarc=pass)
+authres_says() {
+	local fields=$1 r
+	shift
+	for r in "$@"; do printf '%s\n' "$fields" | grep -q -- "$r" || return 1; done
+}

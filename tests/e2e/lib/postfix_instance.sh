@@ -15,7 +15,7 @@
 # anew); the EXIT trap stops the instance. PF_MILTER_CONF holds the daemon
 # configuration lines that let smtpd (user postfix) use the socket.
 
-PF_CONF= PF_QUEUE= SMTP_PORT= PF_LOG= PF_AT_EXIT=
+PF_CONF= PF_QUEUE= PF_LOG= PF_AT_EXIT=
 PF_MILTER_CONF=("SocketMode 0660" "SocketGroup postfix")
 
 # pf_need - die unless Postfix and its user are there

@@ -34,9 +34,11 @@ e2e_init() {
 	chmod 0755 "$WORK"
 	mkdir -p "$WORK/log"
 	trap e2e_cleanup EXIT
-	# say where "set -e" ended the run
+	# say where "set -e" ended the run (not a command substitution that
+	# failed inside a check's description: that ends nothing)
 	set -o errtrace
-	trap 'note "stopped by a failed command (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
+	trap '[ "$BASH_SUBSHELL" != 0 ] ||
+		note "stopped by a failed command (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 	trap 'note "interrupted"; exit 130' INT
 	trap 'note "terminated (time limit of '"$limit"'s or ctest)"; exit 143' TERM
 	if [ "$limit" -gt 0 ]; then
