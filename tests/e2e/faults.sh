@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # faults.sh - fault injection: the dmarcguard daemon behind a real Postfix
 # while its DNS server dies, its DNS answers come late, it is killed with
-# SIGKILL under load and its configuration is reloaded under load.
+# SIGKILL and crashes (SIGSEGV) under load and its configuration is
+# reloaded under load.
 #
 #   bash tests/e2e/faults.sh DMARCGUARD TESTS_DIR
 #
 # (ctest runs it as e2e_faults, label e2e.) The set-up is that of
-# postfix.sh (tests/e2e/lib/, with faults/lib.sh): a private Postfix on 127.0.0.1 with
-# the daemon as its milter (milter_default_action = tempfail), smtp-sink
-# as the next hop, and nsd serving tests/zones plus faults/faults.example
+# postfix.sh (tests/e2e/lib/, with faults/lib.sh): a private Postfix on
+# 127.0.0.1 with the daemon as its milter (milter_default_action =
+# tempfail), smtp-sink as the next hop, and nsd serving tests/zones plus faults/faults.example
 # on a fixed port, so it can be stopped and started again on that port.
 # Messages go in through faults/smtp_client.pl: 8 SMTP sessions at once,
 # XCLIENT for a documentation-range client address, pipelining; every
@@ -25,9 +26,12 @@
 #   (b) answers held back 3 s by faults/dns_delay.pl with DNSTimeout 1s:
 #       451 4.7.0, each transaction done within 10 s; with the delay gone,
 #       the retries are decided.
-#   (c) SIGKILL of the daemon while 8 sessions send: 4xx for what was in
-#       flight and while it was down, retries after the restart, zero lost,
-#       zero duplicated.
+#   (c) SIGKILL, then SIGSEGV (standing for a crash), of the daemon while
+#       8 sessions send, each followed by a restart after the unit's
+#       RestartSec (Restart=on-failure, as systemd would): 4xx for what was
+#       in flight and while it was down, retries after the restart, zero
+#       lost, zero duplicated, and every delivered copy carries our
+#       Authentication-Results (none went through unchecked).
 #   (d) 20 reloads (SIGUSR1, between two configurations) while 8 sessions
 #       send: not one 4xx, every message decided as expected.
 #
@@ -141,6 +145,24 @@ show_problems() { [ -s "$1" ] && head -n 10 "$1" | sed 's/^/    /'; return 0; }
 copies_of() {
 	outcomes "$WORK/outcomes.now"
 	awk 'FNR == NR { want[$1]; next } ($1 in want)' "$1" "$WORK/outcomes.now"
+}
+
+# copies_authres PREFIX - "MESSAGE-ID COUNT" for each copy smtp-sink stored
+# of a message whose Message-ID starts with PREFIX: COUNT is the number of
+# Authentication-Results fields in its header claiming $E2E_AUTHSERV
+copies_authres() {
+	find "$WORK/sink" -type f -exec awk -v as="$E2E_AUTHSERV" -v prefix="$1" '
+		function flush() { if (index(id, prefix) == 1) print id, n }
+		FNR == 1 { if (FNR != NR) flush(); id = ""; n = 0; body = 0 }
+		body { next }
+		/^\r?$/ { body = 1; next }
+		{ v = tolower($0) }
+		v ~ /^message-id:/ && id == "" { id = $0; sub(/^[^<]*</, "", id); sub(/>.*/, "", id) }
+		v ~ /^authentication-results:/ {
+			sub(/^authentication-results:[ \t]*/, "", v)
+			if (index(v, as ";") == 1 || index(v, as " ;") == 1) n++
+		}
+		END { if (NR) flush() }' {} + | LC_ALL=C sort
 }
 
 # milter_warnings - how many milter warnings Postfix has logged
@@ -292,31 +314,59 @@ dg_start "$DG_MAIN_CONF"
 note "daemon pid $DG_PID on $NAMESERVER again"
 
 # =====================================================================
-# (c) SIGKILL under load
+# (c) SIGKILL, then a crash (SIGSEGV), under load; restarted as systemd would
 check "Postfix logged no milter warnings in (a) and (b): DNS trouble is the daemon's to handle" \
 	test "$(milter_warnings)" = 0
-note "(c) SIGKILL of the daemon while 8 sessions send 400 messages"
+note "(c) SIGKILL, then SIGSEGV, of the daemon while 8 sessions send 400 messages"
 C_START=$SECONDS
+# The unit restarts the daemon after a crash; the test plays systemd.
+UNIT=$FL_TESTS/../systemd/dmarcguard.service.in
+RESTART_SEC=$(sed -n 's/^RestartSec=\([0-9][0-9]*\)s\{0,1\}$/\1/p' "$UNIT")
+check "(c) the unit restarts the daemon when it dies by a signal (Restart=on-failure, RestartSec=${RESTART_SEC:-?}s)" \
+	eval 'grep -qx "Restart=on-failure" "$UNIT" && [ -n "$RESTART_SEC" ]'
+RESTART_SEC=${RESTART_SEC:-2}
 perl "$FL_DIR/make_jobs.pl" "$MIX" 400 fc "$TEMPLATES" "$WORK/c.jobs" "$WORK/c.expect"
 fl_client c "$WORK/c.jobs" --sessions 8 --tries 30 --retry-pause 2 --pause-ms 60 --timeout 90
-wait_for 60 "100 messages of (c) to finish" eval '[ "$(fl_client_done c)" -ge 100 ]' ||
-	die "the client of (c) does not get on"
-T_KILL=$(now_ms)
-dg_kill KILL
-note "(c) daemon killed (SIGKILL) after $(fl_client_done c) attempts"
-sleep 1
-check "(c) the client was still sending while the daemon was down" alive "$CLIENT_PID"
-T_BACK=$(now_ms)
-dg_start "$DG_MAIN_CONF"
-note "(c) daemon restarted as pid $DG_PID after $((T_BACK - T_KILL)) ms"
+: >"$WORK/c.windows"
+# c_outage SIGNAL AFTER - once AFTER more attempts of (c) are done (since
+# the start or the last restart: the daemon is under load) it dies by
+# SIGNAL (no clean-up of its own) and is started again RESTART_SEC later;
+# "SIGNAL KILLED-MS BACK-MS" goes to c.windows
+C_DONE_BASE=0
+c_outage() {
+	local sig=$1 t_kill t_back want=$((C_DONE_BASE + $2))
+	wait_for 60 "$want attempts of (c) to finish" eval '[ "$(fl_client_done c)" -ge '"$want"' ]' ||
+		die "the client of (c) does not get on"
+	t_kill=$(now_ms)
+	dg_kill "$sig"
+	note "(c) daemon killed (SIG$sig) after $(fl_client_done c) attempts"
+	check "(c) SIG$sig: the daemon's wait status is $((128 + $(kill -l "$sig"))) (got $DG_RC), a failure for systemd" \
+		test "$DG_RC" = "$((128 + $(kill -l "$sig")))"
+	sleep "$RESTART_SEC"
+	check "(c) SIG$sig: the client was still sending while the daemon was down" alive "$CLIENT_PID"
+	t_back=$(now_ms)
+	dg_start "$DG_MAIN_CONF"
+	C_DONE_BASE=$(fl_client_done c)
+	printf '%s %s %s\n' "$sig" "$t_kill" "$t_back" >>"$WORK/c.windows"
+	note "(c) daemon restarted as pid $DG_PID after $((t_back - t_kill)) ms"
+}
+c_outage KILL 100
+c_outage SEGV 100
 fl_client_wait c 180 || fail "(c) the client did not finish its run"
-# attempts that overlap the time the daemon was away
-awk -F'\t' -v t="$T_KILL" -v b="$T_BACK" '$3 < b && $4 >= t' "$WORK/client/c.log" >"$WORK/c.outage"
+# attempts that overlap a time the daemon was away, with the signal first
+awk -F'\t' 'FNR == NR { sig[NR] = $1; t[NR] = $2; b[NR] = $3; n = NR; next }
+	{ for (i = 1; i <= n; i++) if ($3 < b[i] && $4 >= t[i]) { print sig[i] "\t" $0; next } }' \
+	FS=' ' "$WORK/c.windows" FS='\t' "$WORK/client/c.log" >"$WORK/c.outage"
+for sig in KILL SEGV; do
+	n=$(awk -F'\t' -v s="$sig" '$1 == s && $7 ~ /^4/' "$WORK/c.outage" | wc -l)
+	check "(c) SIG$sig: transactions during the outage got 4xx, the tempfail of milter_default_action ($n)" \
+		test "$n" -ge 1
+done
 awk -F'\t' '$6 ~ /^4/' "$WORK/client/c.log" >"$WORK/c.4xx"
 awk -F'\t' '$6 == "io"' "$WORK/client/c.log" >"$WORK/c.io"
 C_EOD_4XX=$(awk -F'\t' '$5 == "dot"' "$WORK/c.4xx" | wc -l)
 C_MAIL_4XX=$(awk -F'\t' '$5 == "mail"' "$WORK/c.4xx" | wc -l)
-note "(c) replies during the outage: $(cut -f5,6 "$WORK/c.outage" | sort | uniq -c | tr -s ' \t\n' ' ')"
+note "(c) replies during the outages: $(cut -f1,6,7 "$WORK/c.outage" | sort | uniq -c | tr -s ' \t\n' ' ')"
 # Each session's milter connection is opened at XCLIENT time: transactions
 # of sessions open when the daemon died fail at end of data, new sessions
 # fail at MAIL FROM (milter_default_action = tempfail).
@@ -339,6 +389,16 @@ fl_account "$WORK/c.expect" "$WORK/c.account" "$WORK/client/c.log"
 check "(c) all 400 accounted for once ($C_RETRIED retried after 4xx): $N_DELIVERED delivered, $N_HELD held, $N_REJECTED rejected; lost $LOST, duplicated $DUPLICATED, wrong $WRONG" \
 	test "$LOST$DUPLICATED$WRONG" = 000
 show_problems "$WORK/c.account"
+C_DEFERRED_DONE=$(awk 'FNR == NR { r[$1]; next } ($1 in r)' "$WORK/c.4xx" "$WORK/outcomes" | wc -l)
+note "(c) $C_DEFERRED_DONE of the $C_RETRIED messages refused with 4xx while the daemon was away reached their outcome after the restarts"
+# None delivered unchecked: each copy of (c) that smtp-sink stored carries
+# the Authentication-Results field the daemon adds (and only one).
+copies_authres fc- >"$WORK/c.authres"
+awk '$2 != 1 { print "copy of", $1, "has", $2, "Authentication-Results: mx.e2e.example fields" }' \
+	"$WORK/c.authres" >"$WORK/c.unchecked"
+check "(c) every one of the $(wc -l <"$WORK/c.authres") delivered copies carries exactly one Authentication-Results of ours: none went through unchecked" \
+	eval '[ "$(wc -l <"$WORK/c.authres")" = "$N_DELIVERED" ] && [ ! -s "$WORK/c.unchecked" ]'
+show_problems "$WORK/c.unchecked"
 check "(c) Postfix logged the milter failure" \
 	grep -q "warning: .*Milter service unix:$WORK/dmarcguard.sock" "$PF_LOG"
 WARNINGS_AFTER_C=$(milter_warnings)
