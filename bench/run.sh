@@ -261,7 +261,7 @@ if [ "$profile" = 1 ] && command -v perf >/dev/null 2>&1; then
 		grep -E '^ +[0-9]' | head -12 > "$out/profile-dso.txt" || true
 	echo "   self time by library:"; sed 's/^/   /' "$out/profile-dso.txt"
 	echo "   inclusive time of the main parts (full list: $out/profile.txt):"
-	grep -E ' (mi_rd_cmd|on_body|on_eoh|on_eom|on_header|on_envfrom|dkim_sig_process|OSSL_DECODER_CTX_new_for_pkey|dkimv_bodylen_feed|RSA_verify|SHA256_Update|spf_evaluate|alert_log|pvm_irq_enable|__GI___poll \(inlined\)|__GI___libc_read \(inlined\)) ' \
+	grep -E ' (mi_rd_cmd|on_body|on_eoh|on_eom|on_header|on_envfrom|dkim_sig_process|OSSL_DECODER_CTX_new_for_pkey|dkimv_bodylen_feed|RSA_verify|SHA256_Update|spf_eval_check|alert_log|pvm_irq_enable|__GI___poll \(inlined\)|__GI___libc_read \(inlined\)) ' \
 		"$out/profile.txt" | sed 's/ *- *- *$//; s/^/   /' || true
 fi
 alive "$DG_PID" dmarcguard

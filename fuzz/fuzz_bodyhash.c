@@ -1,12 +1,12 @@
 /*
- * fuzz_bodyhash - dkim_bodyhash against libopendkim's own body hash.
+ * fuzz_bodyhash - dkimv_bodyhash against libopendkim's own body hash.
  *
  * Input: byte 0 chooses simple or relaxed, SHA-1 or SHA-256 and whether
  * there is an l=; bytes 1-2 are l=; byte 3 the chunk size; the rest is the
  * body. The body is first made into what an MTA hands a milter (a CR not
  * followed by LF and an LF not after a CR become letters, a final CRLF is
- * added): there dkim_bodyhash must agree with libopendkim exactly (see
- * dkim_bodyhash.h for the departures outside it).
+ * added): there dkimv_bodyhash must agree with libopendkim exactly (see
+ * dkimv_bodyhash.h for the departures outside it).
  *
  * Invariants checked (abort on violation):
  *  - the digest equals bh= of a signature libopendkim's signer makes over
@@ -22,7 +22,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "dkim_bodyhash.h"
+#include "dkimv_bodyhash.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -85,20 +85,20 @@ libopendkim_bh(const unsigned char *body, size_t len, dkim_canon_t canon, dkim_a
 }
 
 static void
-ours(enum dkim_bodyhash_canon canon, enum dkim_bodyhash_alg alg, unsigned long long limit,
+ours(enum dkimv_bodyhash_canon canon, enum dkimv_bodyhash_alg alg, unsigned long long limit,
      const unsigned char *body, size_t len, size_t chunk, unsigned char *digest,
      size_t *dlen, unsigned long long *clen)
 {
-	struct dkim_bodyhash *h = dkim_bodyhash_new(canon, alg, limit);
+	struct dkimv_bodyhash *h = dkimv_bodyhash_new(canon, alg, limit);
 
 	if (h == NULL)
-		fuzz_die("dkim_bodyhash_new failed");
+		fuzz_die("dkimv_bodyhash_new failed");
 	for (size_t off = 0; off < len; off += chunk)
-		if (dkim_bodyhash_feed(h, body + off, len - off < chunk ? len - off : chunk) < 0)
-			fuzz_die("dkim_bodyhash_feed failed");
-	if (dkim_bodyhash_final(h, digest, dlen, clen) < 0)
-		fuzz_die("dkim_bodyhash_final failed");
-	dkim_bodyhash_free(&h);
+		if (dkimv_bodyhash_feed(h, body + off, len - off < chunk ? len - off : chunk) < 0)
+			fuzz_die("dkimv_bodyhash_feed failed");
+	if (dkimv_bodyhash_final(h, digest, dlen, clen) < 0)
+		fuzz_die("dkimv_bodyhash_final failed");
+	dkimv_bodyhash_free(&h);
 }
 
 int
@@ -137,12 +137,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		body[len++] = '\n';
 	}
 
-	ours(relaxed ? DKIM_BODYHASH_RELAXED : DKIM_BODYHASH_SIMPLE,
-	     sha1 ? DKIM_BODYHASH_SHA1 : DKIM_BODYHASH_SHA256,
-	     has_l ? limit : DKIM_BODYHASH_NO_LIMIT, body, len, chunk, d1, &l1, &c1);
-	ours(relaxed ? DKIM_BODYHASH_RELAXED : DKIM_BODYHASH_SIMPLE,
-	     sha1 ? DKIM_BODYHASH_SHA1 : DKIM_BODYHASH_SHA256,
-	     has_l ? limit : DKIM_BODYHASH_NO_LIMIT, body, len, len, d2, &l2, &c2);
+	ours(relaxed ? DKIMV_BODYHASH_RELAXED : DKIMV_BODYHASH_SIMPLE,
+	     sha1 ? DKIMV_BODYHASH_SHA1 : DKIMV_BODYHASH_SHA256,
+	     has_l ? limit : DKIMV_BODYHASH_NO_LIMIT, body, len, chunk, d1, &l1, &c1);
+	ours(relaxed ? DKIMV_BODYHASH_RELAXED : DKIMV_BODYHASH_SIMPLE,
+	     sha1 ? DKIMV_BODYHASH_SHA1 : DKIMV_BODYHASH_SHA256,
+	     has_l ? limit : DKIMV_BODYHASH_NO_LIMIT, body, len, len, d2, &l2, &c2);
 	if (l1 != l2 || memcmp(d1, d2, l1) != 0 || c1 != c2)
 		fuzz_die("chunks of %zu give another result than one chunk", chunk);
 

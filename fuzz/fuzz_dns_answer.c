@@ -150,14 +150,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n == 0) {
 		if (!(has_long_name(a) && fuzz_skip("dns-name-256")))
 			fuzz_die("a parsed answer (status %s, %zu records) does not re-encode",
-				 dns_status_name(a->status), a->count);
+				 dns_answer_status_name(a->status), a->count);
 	} else {
 		b = dns_answer_from_wire(big, n, qtype);
 		check_answer(b, qtype);
 		if (a->status != DNS_STATUS_TEMPFAIL)
 			check_same(a, b);
 		else if (b->status != DNS_STATUS_TEMPFAIL)
-			fuzz_die("tempfail re-encodes as %s", dns_status_name(b->status));
+			fuzz_die("tempfail re-encodes as %s", dns_answer_status_name(b->status));
 		dns_answer_unref(&b);
 
 		/* exact-size buffers: enough, and one byte short */

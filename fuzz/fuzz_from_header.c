@@ -86,7 +86,7 @@ check_address(const char *a)
 		fuzz_die("address not terminated");
 	if (strchr(a, '@') == NULL)
 		fuzz_die("address \"%s\" without '@'", a);
-	if (!from_utf8_valid((const unsigned char *)a, len))
+	if (!from_tokenizer_utf8_valid((const unsigned char *)a, len))
 		fuzz_die("address \"%s\" is not UTF-8", a);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)a[i] < 0x20 || a[i] == 0x7f)

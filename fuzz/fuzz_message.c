@@ -206,7 +206,7 @@ check_verdict(const struct verdict *v, const struct feed *f, int dry_run)
 	if (v->from_problem != NULL) {
 		if (v->from_domain[0] != '\0' || v->dmarc != DMARC_OUTCOME_PERMERROR)
 			fuzz_die("From unusable (%s) but domain \"%s\", dmarc %s", v->from_problem,
-				 v->from_domain, dmarc_outcome_name(v->dmarc));
+				 v->from_domain, policy_outcome_name(v->dmarc));
 		if (d->exemption == NULL && d->would_action != ACTION_REJECT)
 			fuzz_die("malformed From (%s) ends in %s", v->from_problem,
 				 action_name(d->would_action));
@@ -235,7 +235,7 @@ check_verdict(const struct verdict *v, const struct feed *f, int dry_run)
 		rcode = fake_dns_rcode(dns, name, 16);
 		if ((rcode == 2 || rcode == 5) && v->dmarc != DMARC_OUTCOME_TEMPERROR)
 			fuzz_die("%s answered rcode %d, DMARC %s", name, rcode,
-				 dmarc_outcome_name(v->dmarc));
+				 policy_outcome_name(v->dmarc));
 	}
 	if (v->record_found && v->pct > 100)
 		fuzz_die("pct %u", v->pct);
@@ -318,7 +318,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			" spf=%s dkim=%zu answered=%u\n%s\n", action_name(v->decision.action),
 			action_name(v->decision.would_action), v->decision.reason,
 			v->from_domain ? v->from_domain : "", v->from_problem ? v->from_problem : "",
-			dmarc_outcome_name(v->dmarc), v->spf.result ? v->spf.result : "",
+			policy_outcome_name(v->dmarc), v->spf.result ? v->spf.result : "",
 			v->dkim_count, fake_dns_queries(dns), v->authres ? v->authres : "(no A-R)");
 	check_verdict(v, &f, dry_run);
 	message_free(&f.m);

@@ -16,7 +16,7 @@
  * every answer has TTL 0, so no input sees another's data.
  *
  * Invariants checked (abort on violation):
- *  - spf_evaluate returns 0, or -1 with temperror and a reason;
+ *  - spf_eval_check returns 0, or -1 with temperror and a reason;
  *  - the result is one of the seven, identity is "helo" exactly for the
  *    null sender (once the client address parsed), domain and problem are printable ASCII;
  *  - RFC 7208 4.6.4 is enforced: more than 10 DNS-querying terms or more
@@ -40,7 +40,7 @@
 
 static struct fake_dns *dns;
 static struct resolver *resolver;
-static struct spf_evaluator *evaluator;
+static struct spf_eval *evaluator;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,14 +53,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	dns = fuzz_dns_resolver(&resolver);
 	const char *error = NULL;
 
-	if ((evaluator = spf_evaluator_new(resolver, &error)) == NULL)
-		fuzz_die("spf_evaluator_new: %s", error);
+	if ((evaluator = spf_eval_new(resolver, &error)) == NULL)
+		fuzz_die("spf_eval_new: %s", error);
 	if (fuzz_dns_renew(dns, &resolver)) {
 		const char *why = NULL;
 
-		spf_evaluator_free(&evaluator);
-		if ((evaluator = spf_evaluator_new(resolver, &why)) == NULL)
-			fuzz_die("spf_evaluator_new: %s", why);
+		spf_eval_free(&evaluator);
+		if ((evaluator = spf_eval_new(resolver, &why)) == NULL)
+			fuzz_die("spf_eval_new: %s", why);
 	}
 	return 0;
 }
@@ -96,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.check_helo = fuzz_field(&f, "checkhelo", NULL) != NULL;
 	req.timeout_ms = 5000;
 
-	rc = spf_evaluate(evaluator, &req, &out);
+	rc = spf_eval_check(evaluator, &req, &out);
 	if (getenv("FUZZ_VERBOSE") != NULL)
 		fprintf(stderr, "spf rc=%d %s identity=%s domain=%s problem=%s terms=%u voids=%u"
 			" queries=%u helo=%s answered=%u\n", rc, spf_eval_result_name(out.result),
@@ -104,7 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			out.dns_queries, spf_eval_result_name(out.helo_result),
 			fake_dns_queries(dns));
 	if (rc != 0 && rc != -1)
-		fuzz_die("spf_evaluate returned %d", rc);
+		fuzz_die("spf_eval_check returned %d", rc);
 	if (rc < 0 && (out.result != SPF_EVAL_TEMPERROR || out.problem[0] == '\0'))
 		fuzz_die("failed evaluation is %s (%s)", spf_eval_result_name(out.result),
 			 out.problem);
@@ -142,9 +142,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fuzz_dns_renew(dns, &resolver)) {
 		const char *why = NULL;
 
-		spf_evaluator_free(&evaluator);
-		if ((evaluator = spf_evaluator_new(resolver, &why)) == NULL)
-			fuzz_die("spf_evaluator_new: %s", why);
+		spf_eval_free(&evaluator);
+		if ((evaluator = spf_eval_new(resolver, &why)) == NULL)
+			fuzz_die("spf_eval_new: %s", why);
 	}
 	return 0;
 }

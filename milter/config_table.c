@@ -55,7 +55,7 @@ const struct config_key config_keys[] = {
 	  F(public_suffix_list), 0, 0,
 	  "Public Suffix List for organizational domains (empty: libpsl's built-in list)" },
 	{ "MaxSignatures", CONFIG_UINT, "10", F(max_signatures), 1, 100,
-	  "DKIM signatures verified per message; the rest are reported as not checked" },
+	  "DKIM-Signature fields evaluated per message, top first; the rest are counted, not parsed" },
 	{ "MinimumKeyBits", CONFIG_UINT, "1024", F(min_rsa_bits), 512, 16384,
 	  "RSA DKIM keys shorter than this do not pass (RFC 8301)" },
 	{ "AllowPartialBodySignatures", CONFIG_BOOL, "no", F(allow_partial_body), 0, 0,

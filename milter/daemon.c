@@ -8,6 +8,7 @@
 #include "config_table.h"
 #include "filter.h"
 #include "log.h"
+#include "macro_guard.h"
 #include "process.h"
 #include "runtime.h"
 #include "version.h"
@@ -207,7 +208,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	if (foreground)
 		print_mta_lines(config->socket);
 	/* Threads start here: resolver, reload thread, libmilter workers. */
-	resolver_settings_from_config(config, &rs);
+	runtime_resolver_settings(config, &rs);
 	if ((reload_args.resolver = resolver_new(&rs, &why)) == NULL) {
 		snprintf(error, sizeof(error), "%s", why);
 		goto fail;
@@ -223,6 +224,9 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 		snprintf(error, sizeof(error), "cannot start the reload thread");
 		goto fail;
 	}
+	if (macro_guard_check(&why) < 0)
+		log_msg(LOG_WARNING, "macro packet guard not in force (%s): a macro packet"
+			" with a name and no value from the MTA can crash the daemon", why);
 	log_msg(LOG_NOTICE, "dmarcguard %s started (pid %ld, configuration %s)",
 		dmarcguard_version(), (long)getpid(), config_path ? config_path : "embedded");
 	rc = smfi_main();

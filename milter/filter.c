@@ -42,8 +42,9 @@ reply(struct conn *c, unsigned long no_reply_flag)
 	return c != NULL ? negotiation_reply(c->steps, no_reply_flag) : SMFIS_CONTINUE;
 }
 
+/* conn_end_message - drop the message and its runtime reference */
 static void
-message_end(struct conn *c)
+conn_end_message(struct conn *c)
 {
 	message_free(&c->msg);
 	runtime_unref(&c->rt);
@@ -150,7 +151,7 @@ on_envfrom(SMFICTX *ctx, char **argv)
 
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
-	message_end(c);
+	conn_end_message(c);
 	memset(&env, 0, sizeof(env));
 	env.queue_id = smfi_getsymval(ctx, "i");
 	env.client_ip = c->client_ip;
@@ -286,7 +287,7 @@ on_eom(SMFICTX *ctx)
 		log_queue(LOG_ERR, qid, "internal error, answering tempfail: %s",
 			  c->failure ? c->failure : "no message state");
 		rc = tempfail(ctx, c->rt ? c->rt->config : NULL, "", "internal-error");
-		message_end(c);
+		conn_end_message(c);
 		return rc;
 	}
 	if (qid != NULL)
@@ -299,7 +300,7 @@ on_eom(SMFICTX *ctx)
 		rc = carry_out(ctx, c, v);
 	}
 	alert_log(v);
-	message_end(c);
+	conn_end_message(c);
 	return rc;
 }
 
@@ -309,7 +310,7 @@ on_abort(SMFICTX *ctx)
 	struct conn *c = smfi_getpriv(ctx);
 
 	if (c != NULL)
-		message_end(c);
+		conn_end_message(c);
 	return SMFIS_CONTINUE;
 }
 
@@ -319,7 +320,7 @@ on_close(SMFICTX *ctx)
 	struct conn *c = smfi_getpriv(ctx);
 
 	if (c != NULL) {
-		message_end(c);
+		conn_end_message(c);
 		free(c);
 		smfi_setpriv(ctx, NULL);
 		atomic_fetch_sub(&active_connections, 1);

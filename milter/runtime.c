@@ -14,7 +14,7 @@ static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *current;
 
 void
-resolver_settings_from_config(const struct config *c, struct resolver_settings *s)
+runtime_resolver_settings(const struct config *c, struct resolver_settings *s)
 {
 	resolver_settings_init(s);
 	s->nameservers = c->nameservers;
@@ -24,10 +24,10 @@ resolver_settings_from_config(const struct config *c, struct resolver_settings *
 }
 
 void
-engine_settings_from_config(const struct config *c, struct engine_settings *s)
+runtime_engine_settings(const struct config *c, struct engine_settings *s)
 {
 	engine_settings_init(s);
-	resolver_settings_from_config(c, &s->resolver);
+	runtime_resolver_settings(c, &s->resolver);
 	s->public_suffix_list = c->public_suffix_list;
 	s->dkim.max_signatures = c->max_signatures;
 	s->dkim.min_rsa_bits = c->min_rsa_bits;
@@ -45,7 +45,7 @@ runtime_new(struct config *config, struct resolver *resolver, const char **error
 		config_unref(&config);
 		return NULL;
 	}
-	engine_settings_from_config(config, &es);
+	runtime_engine_settings(config, &es);
 	es.shared_resolver = resolver;
 	if ((rt->engine = engine_new(&es, error_r)) == NULL) {
 		config_unref(&config);

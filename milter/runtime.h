@@ -44,9 +44,9 @@ struct runtime *runtime_acquire(void);
 /* runtime_shutdown - drop the current runtime (after the workers stopped) */
 void runtime_shutdown(void);
 
-/* engine_settings_from_config - the engine part of a configuration */
-void engine_settings_from_config(const struct config *config, struct engine_settings *out);
-/* resolver_settings_from_config - the resolver part of a configuration */
-void resolver_settings_from_config(const struct config *config, struct resolver_settings *out);
+/* runtime_engine_settings - the engine part of a configuration */
+void runtime_engine_settings(const struct config *config, struct engine_settings *out);
+/* runtime_resolver_settings - the resolver part of a configuration */
+void runtime_resolver_settings(const struct config *config, struct resolver_settings *out);
 
 #endif

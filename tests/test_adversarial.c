@@ -13,9 +13,12 @@
  * results) must get the same verdict when those fields are taken out:
  * forged claims change nothing.
  *
- * A message whose first line is "X-Adversarial-Filler: COUNT SIZE" gets
- * COUNT filler fields of SIZE octets inserted below that line at run
+ * A message whose first line is "X-Adversarial-Filler: COUNT SIZE [NAME]"
+ * gets COUNT filler fields of SIZE octets inserted below that line at run
  * time, so that header blocks over the core's limits need no large file.
+ * NAME "DKIM-Signature" makes them short signatures with keys that do not
+ * exist (the signature bomb of issue 19: SIZE octets of b=); otherwise
+ * they are X-Filler-N fields with SIZE octets of value.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,9 +116,10 @@ load_cases(void)
 static char *
 read_message(const char *file, size_t *len_r)
 {
-	char path[512], buf[8192], *raw = NULL, *out = NULL, *eol;
+	char path[512], buf[8192], name[32] = "", *raw = NULL, *out = NULL, *eol;
 	size_t rawlen = 0, outlen = 0;
 	unsigned count, size;
+	int sigs;
 	FILE *f, *mem;
 
 	snprintf(path, sizeof(path), "%s/adversarial/%s", test_source_dir(), file);
@@ -127,17 +131,22 @@ read_message(const char *file, size_t *len_r)
 	fclose(f);
 	fclose(mem);
 	if (strncmp(raw, FILLER_DIRECTIVE, strlen(FILLER_DIRECTIVE)) != 0
-	    || sscanf(raw + strlen(FILLER_DIRECTIVE), "%u %u", &count, &size) != 2
+	    || sscanf(raw + strlen(FILLER_DIRECTIVE), "%u %u %31s", &count, &size, name) < 2
 	    || (eol = memchr(raw, '\n', rawlen)) == NULL) {
 		*len_r = rawlen;
 		return raw;
 	}
+	sigs = strcmp(name, "DKIM-Signature") == 0;
 	mem = open_memstream(&out, &outlen);
 	fwrite(raw, 1, (size_t)(eol + 1 - raw), mem);
 	for (unsigned i = 0; i < count; i++) {
-		fprintf(mem, "X-Filler-%u: ", i);
+		if (sigs)
+			fprintf(mem, "DKIM-Signature: v=1; a=rsa-sha256; d=evil.example;"
+				" s=bomb%u; h=from; bh=YQ==; b=", i);
+		else
+			fprintf(mem, "X-Filler-%u: ", i);
 		for (unsigned j = 0; j < size; j++)
-			putc('f', mem);
+			putc(sigs ? 'Y' : 'f', mem);
 		putc('\n', mem);
 	}
 	fwrite(eol + 1, 1, rawlen - (size_t)(eol + 1 - raw), mem);
@@ -228,7 +237,7 @@ summary(const struct verdict *v, char *buf, size_t size)
 {
 	size_t pos = (size_t)snprintf(buf, size, "%s/%s dmarc=%s spf=%s dkim=",
 				      action_name(v->decision.action), v->decision.reason,
-				      dmarc_outcome_name(v->dmarc), v->spf.result);
+				      policy_outcome_name(v->dmarc), v->spf.result);
 
 	for (size_t i = 0; i < v->dkim_count && pos < size; i++)
 		pos += (size_t)snprintf(buf + pos, size - pos, "%s%s:%s", i ? "," : "",
@@ -255,11 +264,11 @@ START_TEST(test_corpus)
 
 	v = run_message(e, &ms, c, text, len, full);
 	ck_assert_msg(v->decision.action == c->want && strcmp(v->decision.reason, c->want_reason) == 0
-		      && strcmp(dmarc_outcome_name(v->dmarc), c->want_dmarc) == 0,
+		      && strcmp(policy_outcome_name(v->dmarc), c->want_dmarc) == 0,
 		      "%s (%s): got %s/%s dmarc=%s (from %s, spf=%s %s, dkim %zu, problem %s), "
 		      "want %s/%s dmarc=%s", c->file, c->description,
 		      action_name(v->decision.action), v->decision.reason,
-		      dmarc_outcome_name(v->dmarc), v->from_domain, v->spf.result, v->spf.domain,
+		      policy_outcome_name(v->dmarc), v->from_domain, v->spf.result, v->spf.domain,
 		      v->dkim_count, v->dmarc_problem ? v->dmarc_problem : "-",
 		      action_name(c->want), c->want_reason, c->want_dmarc);
 

@@ -203,8 +203,8 @@ static const struct verdict_dkim several[] = {
 	  .result = "pass" },
 	{ .domain = "lists.example", .selector = "b", .algorithm = "rsa-sha256",
 	  .result = "fail" },
-	{ .domain = "eleventh.example", .selector = "c", .algorithm = "rsa-sha256",
-	  .result = "none" },
+	{ .domain = "third.example", .selector = "c", .algorithm = "rsa-sha256",
+	  .result = "neutral" },
 };
 
 static const struct verdict_dkim no_domain[] = {
@@ -220,16 +220,19 @@ static const struct verdict_dkim odd_domain[] = {
 static const struct {
 	const char *what;
 	const struct verdict_dkim *dkim;
-	size_t count;
+	size_t count, skipped;
 	const char *want;
 } dkims[] = {
-	{ "none", NULL, 0, "none" },
-	{ "one", one_pass, 1, "example.org:pass" },
-	{ "several, in header order", several, 3,
-	  "example.org:pass,lists.example:fail,eleventh.example:none" },
-	{ "a signature without domain", no_domain, 2, "?:permerror,example.org:temperror" },
-	{ "a domain with a space quotes the whole list", odd_domain, 1,
+	{ "none", NULL, 0, 0, "none" },
+	{ "one", one_pass, 1, 0, "example.org:pass" },
+	{ "several, in header order", several, 3, 0,
+	  "example.org:pass,lists.example:fail,third.example:neutral" },
+	{ "a signature without domain", no_domain, 2, 0, "?:permerror,example.org:temperror" },
+	{ "a domain with a space quotes the whole list", odd_domain, 1, 0,
 	  "\"bad domain:permerror\"" },
+	/* fields past MaxSignatures: counted, never parsed, so no names */
+	{ "signatures past the cap are a count", several, 3, 4890,
+	  "example.org:pass,lists.example:fail,third.example:neutral,+4890" },
 };
 
 START_TEST(test_dkim_list)
@@ -238,7 +241,7 @@ START_TEST(test_dkim_list)
 		.queue_id = "Q", .client_ip = "192.0.2.1", .client_name = "c", .helo = "h",
 		.mail_from_domain = "m", .from_domain = "f", .spf = SPF_PASS,
 		.dkim = dkims[_i].dkim, .dkim_count = dkims[_i].count,
-		.decision = { .reason = "r" },
+		.dkim_skipped = dkims[_i].skipped, .decision = { .reason = "r" },
 	};
 	char buf[512], want[256];
 

@@ -1,7 +1,7 @@
 /*
  * test_alert_fields - docs/alerts.md lists exactly the fields of
- * lib/alert_fields.h: every key once, in the order of the line, with
- * "yes" in its "always" column exactly when the field is ALWAYS. The
+ * lib/engine/alert_fields.h: every key once, in the order of the line,
+ * with "yes" in its "always" column exactly when the field is ALWAYS. The
  * table is read from the "## Fields" section (a row names one or more
  * keys, each in backquotes, in its first cell). Table-driven cases on a
  * doc written from the header, then spoilt one way each, show that the
@@ -150,7 +150,7 @@ START_TEST(test_doc_lists_the_fields)
 	snprintf(path, sizeof(path), "%s/../docs/alerts.md", test_source_dir());
 	doc = slurp(path);
 	compare(doc, why, sizeof(why));
-	ck_assert_msg(why[0] == '\0', "docs/alerts.md and lib/alert_fields.h disagree: %s", why);
+	ck_assert_msg(why[0] == '\0', "docs/alerts.md and lib/engine/alert_fields.h disagree: %s", why);
 	free(doc);
 }
 END_TEST

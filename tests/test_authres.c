@@ -158,6 +158,16 @@ static const struct {
 	  "\tdkim=permerror reason=no-domain;\n"
 	  "\tdmarc=pass (p=quarantine sp=none pct=50 dis=none) header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
+	{ "signatures past MaxSignatures: one entry with their number", ID, {
+		.from_domain = "example.org", .spf = SPF_PASS, .dkim = one_pass,
+		.dkim_count = 1, .dkim_skipped = 4890, .dmarc = DMARC_OUTCOME_PASS,
+		.decision = { .reason = "dmarc-pass" } },
+	  "mx.example.org;\n"
+	  "\tspf=pass smtp.mailfrom=example.org;\n"
+	  "\tdkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;\n"
+	  "\tdkim=none reason=over-signature-limit (4890 signatures not evaluated);\n"
+	  "\tdmarc=pass header.from=example.org\n"
+	  "\tpolicy.dmarc=none" },
 	{ "null sender: the HELO identity", ID, {
 		.mail_from_domain = "", .from_domain = "example.org",
 		.spf = { .result = "softfail", .identity = "helo",

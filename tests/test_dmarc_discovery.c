@@ -108,7 +108,7 @@ START_TEST(test_discover_table)
 	struct resolver_stats st;
 	const char *author = cases[_i].author;
 
-	ck_assert_int_eq(dmarc_discover(r, od, author, &d), 0);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, author, &d), 0);
 	ck_assert_msg(d.status == cases[_i].status, "%s: got %s (%s) want %s", author,
 		      dmarc_discovery_status_name(d.status), d.reason ? d.reason : "",
 		      dmarc_discovery_status_name(cases[_i].status));
@@ -116,7 +116,7 @@ START_TEST(test_discover_table)
 	ck_assert_str_eq(d.domain, cases[_i].domain);
 	ck_assert_int_eq(d.from_org_domain, cases[_i].from_org);
 	ck_assert_msg(dmarc_discovery_request(&d) == cases[_i].request, "%s: request %s",
-		      author, dmarc_request_name(dmarc_discovery_request(&d)));
+		      author, dmarc_record_request_name(dmarc_discovery_request(&d)));
 	ck_assert_int_eq(d.author_domain_nonexistent, cases[_i].nonexistent);
 	ck_assert_int_eq(d.existence_tempfail, 0);
 	if (d.status == DMARC_DISCOVERY_FOUND)
@@ -138,25 +138,25 @@ START_TEST(test_record_contents)
 	struct dmarc_discovery d;
 
 	/* the three character-strings are one record */
-	ck_assert_int_eq(dmarc_discover(r, od, "multi.dmarc.example", &d), 0);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, "multi.dmarc.example", &d), 0);
 	ck_assert_int_eq(d.status, DMARC_DISCOVERY_FOUND);
 	ck_assert_str_eq(d.record.rua, "mailto:multi@dmarc.example");
 	dmarc_discovery_clear(&d);
 
-	ck_assert_int_eq(dmarc_discover(r, od, "mixed.dmarc.example", &d), 0);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, "mixed.dmarc.example", &d), 0);
 	ck_assert_uint_eq(d.record.pct, 50);
 	dmarc_discovery_clear(&d);
 
-	ck_assert_int_eq(dmarc_discover(r, od, "alias.dmarc.example", &d), 0);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, "alias.dmarc.example", &d), 0);
 	ck_assert_int_eq(d.record.adkim, ALIGN_STRICT);
 	dmarc_discovery_clear(&d);
 
-	ck_assert_int_eq(dmarc_discover(r, od, "invalid-rua.dmarc.example", &d), 0);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, "invalid-rua.dmarc.example", &d), 0);
 	ck_assert(d.record.p_fallback);
 	dmarc_discovery_clear(&d);
 
 	/* org-level record: p, sp and np as published there */
-	ck_assert_int_eq(dmarc_discover(r, od, "Sub.Dmarc.Example", &d), 0);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, "Sub.Dmarc.Example", &d), 0);
 	ck_assert_str_eq(d.author_domain, "sub.dmarc.example");
 	ck_assert_str_eq(d.org_domain, "dmarc.example");
 	ck_assert_int_eq(d.record.p, DMARC_REQUEST_NONE);
@@ -165,7 +165,7 @@ START_TEST(test_record_contents)
 	dmarc_discovery_clear(&d);
 
 	/* the reason of a temporary failure comes from the resolver */
-	ck_assert_int_eq(dmarc_discover(r, od, "x.servfail.example", &d), 0);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, "x.servfail.example", &d), 0);
 	ck_assert_int_eq(d.status, DMARC_DISCOVERY_TEMPERROR);
 	ck_assert_str_ne(d.reason, "");
 	dmarc_discovery_clear(&d);
@@ -184,7 +184,7 @@ START_TEST(test_invalid_author)
 	struct dmarc_discovery d;
 	struct resolver_stats st;
 
-	ck_assert_int_eq(dmarc_discover(r, od, bad_authors[_i], &d), -1);
+	ck_assert_int_eq(dmarc_discovery_lookup(r, od, bad_authors[_i], &d), -1);
 	ck_assert_int_eq(d.status, DMARC_DISCOVERY_NONE);
 	ck_assert_ptr_nonnull(d.reason);
 	resolver_get_stats(r, &st);

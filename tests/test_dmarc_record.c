@@ -118,8 +118,8 @@ START_TEST(test_parse_table)
 	}
 	ck_assert_msg(rc == 0, "'%s' refused: %s", text, error ? error : "?");
 	ck_assert_msg(rec.p == cases[_i].p && rec.sp == cases[_i].sp && rec.np == cases[_i].np,
-		      "'%s': got p=%s sp=%s np=%s", text, dmarc_request_name(rec.p),
-		      dmarc_request_name(rec.sp), dmarc_request_name(rec.np));
+		      "'%s': got p=%s sp=%s np=%s", text, dmarc_record_request_name(rec.p),
+		      dmarc_record_request_name(rec.sp), dmarc_record_request_name(rec.np));
 	ck_assert_uint_eq(rec.pct, cases[_i].pct);
 	ck_assert_int_eq(rec.adkim, cases[_i].adkim);
 	ck_assert_int_eq(rec.aspf, cases[_i].aspf);

@@ -197,7 +197,7 @@ START_TEST(test_malformed)
 	}
 	a = dns_answer_from_wire(p.b, p.n, type);
 	ck_assert_msg(a->status == DNS_STATUS_TEMPFAIL, "case %d gave %s", _i,
-		      dns_status_name(a->status));
+		      dns_answer_status_name(a->status));
 	dns_answer_unref(&a);
 }
 END_TEST

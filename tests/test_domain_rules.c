@@ -67,7 +67,7 @@ START_TEST(test_file_and_lookup)
 	ck_assert_int_eq(domain_rules_lookup(r, "cs.university.example"), DOMAIN_RULE_PROTECT);
 	ck_assert_int_eq(domain_rules_lookup(r, "other.example"), DOMAIN_RULE_NONE);
 	ck_assert_int_eq(domain_rules_lookup(NULL, "ministry.example"), DOMAIN_RULE_NONE);
-	ck_assert_str_eq(domain_rule_name(DOMAIN_RULE_RELAX), "relax");
+	ck_assert_str_eq(domain_rules_name(DOMAIN_RULE_RELAX), "relax");
 	domain_rules_free(&r);
 	unlink(path);
 }

@@ -145,11 +145,11 @@ START_TEST(test_policy_table)
 	v = message_finish(m);
 	ck_assert_msg(v->decision.action == cases[_i].want
 		      && strcmp(v->decision.reason, cases[_i].want_reason) == 0
-		      && strcmp(dmarc_outcome_name(v->dmarc), cases[_i].want_dmarc) == 0,
+		      && strcmp(policy_outcome_name(v->dmarc), cases[_i].want_dmarc) == 0,
 		      "%s from %s mfrom <%s>: got %s/%s dmarc=%s (spf=%s %s, problem %s), "
 		      "want %s/%s dmarc=%s", cases[_i].file, cases[_i].ip, cases[_i].mail_from,
 		      action_name(v->decision.action), v->decision.reason,
-		      dmarc_outcome_name(v->dmarc), v->spf.result, v->spf.domain,
+		      policy_outcome_name(v->dmarc), v->spf.result, v->spf.domain,
 		      v->dmarc_problem ? v->dmarc_problem : "-", action_name(cases[_i].want),
 		      cases[_i].want_reason, cases[_i].want_dmarc);
 	/* our Authentication-Results is always there and names our id */

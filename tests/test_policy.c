@@ -186,9 +186,9 @@ END_TEST
 
 START_TEST(test_names)
 {
-	ck_assert_str_eq(dmarc_outcome_name(DMARC_OUTCOME_TEMPERROR), "temperror");
-	ck_assert_str_eq(dmarc_request_name(DMARC_REQUEST_QUARANTINE), "quarantine");
-	ck_assert_str_eq(dmarc_request_name(DMARC_REQUEST_UNSPECIFIED), "unspecified");
+	ck_assert_str_eq(policy_outcome_name(DMARC_OUTCOME_TEMPERROR), "temperror");
+	ck_assert_str_eq(dmarc_record_request_name(DMARC_REQUEST_QUARANTINE), "quarantine");
+	ck_assert_str_eq(dmarc_record_request_name(DMARC_REQUEST_UNSPECIFIED), "unspecified");
 }
 END_TEST
 

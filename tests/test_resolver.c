@@ -48,8 +48,8 @@ START_TEST(test_lookup_table)
 	struct dns_answer *a = resolver_lookup(r, cases[_i].name, cases[_i].type, 0);
 
 	ck_assert_msg(a->status == cases[_i].status, "%s: got %s want %s (%s)",
-		      cases[_i].name, dns_status_name(a->status),
-		      dns_status_name(cases[_i].status), a->reason ? a->reason : "");
+		      cases[_i].name, dns_answer_status_name(a->status),
+		      dns_answer_status_name(cases[_i].status), a->reason ? a->reason : "");
 	ck_assert_uint_eq(a->count, cases[_i].count);
 	if (cases[_i].first != NULL) {
 		ck_assert_uint_eq(a->records[0].len, strlen(cases[_i].first));

@@ -26,13 +26,13 @@
 #define LOCAL60 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define LABEL64 "llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
 
-static struct spf_evaluator *
+static struct spf_eval *
 evaluator_for(struct resolver *r)
 {
 	const char *error = NULL;
-	struct spf_evaluator *ev = spf_evaluator_new(r, &error);
+	struct spf_eval *ev = spf_eval_new(r, &error);
 
-	ck_assert_msg(ev != NULL, "spf_evaluator_new: %s", error ? error : "?");
+	ck_assert_msg(ev != NULL, "spf_eval_new: %s", error ? error : "?");
 	return ev;
 }
 
@@ -135,7 +135,7 @@ static const struct {
 START_TEST(test_check_table)
 {
 	struct resolver *r = dns_fixture_resolver(NULL, 5000);
-	struct spf_evaluator *ev = evaluator_for(r);
+	struct spf_eval *ev = evaluator_for(r);
 	struct spf_eval_request req = {
 		.client_ip = cases[_i].ip, .helo = cases[_i].helo,
 		.mail_from = cases[_i].from, .receiver = "mx.test",
@@ -145,7 +145,7 @@ START_TEST(test_check_table)
 	const char *identity = cases[_i].identity;
 	int errors;
 
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_msg(out.result == cases[_i].want, "%s from %s: got %s want %s (%s)",
 		      cases[_i].from ? cases[_i].from : "<>", cases[_i].ip,
 		      spf_eval_result_name(out.result),
@@ -166,7 +166,7 @@ START_TEST(test_check_table)
 		ck_assert_int_eq(out.helo_result, SPF_EVAL_NONE);
 	else
 		ck_assert_int_eq(out.helo_result, out.result);
-	spf_evaluator_free(&ev);
+	spf_eval_free(&ev);
 	ck_assert_ptr_null(ev);
 	resolver_free(&r);
 }
@@ -176,45 +176,45 @@ END_TEST
 START_TEST(test_counts_and_problems)
 {
 	struct resolver *r = dns_fixture_resolver(NULL, 5000);
-	struct spf_evaluator *ev = evaluator_for(r);
+	struct spf_eval *ev = evaluator_for(r);
 	struct spf_eval_request req = { .client_ip = OUT4, .timeout_ms = 10000 };
 	struct spf_eval_outcome out;
 
 	req.mail_from = "user@voids3.spf.example";
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_uint_eq(out.void_lookups, 3);
 	ck_assert_str_eq(out.problem, "more than 2 void DNS look-ups");
 
 	req.mail_from = "user@terms11.spf.example";
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_str_eq(out.problem, "more than 10 DNS-querying terms");
 
 	/* the record only: no look-up for the exp= domain */
 	req.mail_from = "user@exp.spf.example";
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_int_eq(out.result, SPF_EVAL_FAIL);
 	ck_assert_uint_eq(out.dns_queries, 1);
 	ck_assert_uint_eq(out.dns_terms, 0);
 
 	/* MX names are part of the mx term, and their answers are not void */
 	req.mail_from = "user@mx11.spf.example";
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_uint_eq(out.dns_terms, 1);
 	ck_assert_uint_eq(out.void_lookups, 0);
 	ck_assert_uint_eq(out.dns_queries, 12);
 
 	req.mail_from = "user@cve.spf.example";
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_ptr_nonnull(strstr(out.problem, "CVE-2023-42118"));
 
 	req.mail_from = "user@spf.servfail.example";
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_int_eq(out.result, SPF_EVAL_TEMPERROR);
 
 	req.client_ip = "not-an-address";
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), -1);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), -1);
 	ck_assert_int_eq(out.result, SPF_EVAL_TEMPERROR);
-	spf_evaluator_free(&ev);
+	spf_eval_free(&ev);
 	resolver_free(&r);
 }
 END_TEST
@@ -226,7 +226,7 @@ START_TEST(test_timeout_budget)
 	char ns[64];
 	struct timespec t0, t1;
 	struct resolver *r;
-	struct spf_evaluator *ev;
+	struct spf_eval *ev;
 	struct spf_eval_request req = {
 		.client_ip = IN4, .helo = "pass4.spf.example",
 		.mail_from = "user@pass4.spf.example", .timeout_ms = 600,
@@ -240,7 +240,7 @@ START_TEST(test_timeout_budget)
 	r = dns_fixture_resolver(ns, 5000);
 	ev = evaluator_for(r);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(spf_evaluate(ev, &req, &out), 0);
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	ck_assert_int_eq(out.result, SPF_EVAL_TEMPERROR);
@@ -248,14 +248,14 @@ START_TEST(test_timeout_budget)
 	ck_assert_str_eq(out.problem, "DNS time budget spent");
 	ck_assert_int_ge(ms, 550);
 	ck_assert_int_lt(ms, 1500);
-	spf_evaluator_free(&ev);
+	spf_eval_free(&ev);
 	resolver_free(&r);
 	close(fd);
 }
 END_TEST
 
 struct worker {
-	const struct spf_evaluator *ev;
+	const struct spf_eval *ev;
 	int index, failures;
 };
 
@@ -282,7 +282,7 @@ check_worker(void *arg)
 		};
 		struct spf_eval_outcome out;
 
-		if (spf_evaluate(w->ev, &req, &out) != 0 || out.result != mix[k].want)
+		if (spf_eval_check(w->ev, &req, &out) != 0 || out.result != mix[k].want)
 			w->failures++;
 	}
 	return NULL;
@@ -292,7 +292,7 @@ check_worker(void *arg)
 START_TEST(test_concurrent_checks)
 {
 	struct resolver *r = dns_fixture_resolver(NULL, 5000);
-	struct spf_evaluator *ev = evaluator_for(r);
+	struct spf_eval *ev = evaluator_for(r);
 	pthread_t th[8];
 	struct worker w[8];
 
@@ -304,7 +304,7 @@ START_TEST(test_concurrent_checks)
 		pthread_join(th[i], NULL);
 		ck_assert_int_eq(w[i].failures, 0);
 	}
-	spf_evaluator_free(&ev);
+	spf_eval_free(&ev);
 	resolver_free(&r);
 }
 END_TEST

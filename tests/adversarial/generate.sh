@@ -15,8 +15,9 @@
 # adv.servfail-dkim.example were added for this corpus).
 #
 # Two cases are expanded at run time by the test instead of being stored
-# large: a first line "X-Adversarial-Filler: COUNT SIZE" asks the test to
-# insert COUNT filler fields of SIZE octets below it.
+# large: a first line "X-Adversarial-Filler: COUNT SIZE [DKIM-Signature]"
+# asks the test to insert COUNT filler fields (or short DKIM-Signature
+# fields) with SIZE octets of filler below it.
 set -euo pipefail
 sign=${1:?usage: generate.sh PATH/TO/test_sign_tool}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -240,7 +241,11 @@ for i in $(seq 1 49); do m=$(printf '%s\n' "$m" | sign rsa2048 sel other.example
 printf '%s\n' "$m" > 49-dkim-50-signatures-aligned-last.eml
 m=$(msg many-first 'Invoice 4519' 'From: Accounts <desk@reject.example>')
 for i in $(seq 1 49); do m=$(printf '%s\n' "$m" | sign rsa2048 sel other.example); done
-printf '%s\n' "$m" | sign rsa2048 sel reject.example > 50-dkim-50-signatures-aligned-first.eml
+# libopendkim's signer also signs the 49 DKIM-Signature fields below it:
+# only the top MaxSignatures fields reach the verifier, so that one fails
+printf '%s\n' "$m" | sign rsa2048 sel reject.example > 75-dkim-top-signature-covers-capped-signatures.eml
+printf '%s\n' "$m" | hand_sign rsa2048 sel reject.example \
+	'From:To:Subject:Date:Message-ID:MIME-Version:Content-Type' > 50-dkim-50-signatures-aligned-first.eml
 msg subject-added 'Invoice 4520' 'From: Accounts <desk@reject.example>' \
 	| sign rsa2048 sel reject.example | above 'Subject: URGENT: new bank details' \
 	> 51-unsigned-subject-above-signed.eml
@@ -269,6 +274,9 @@ msg filler-big 'Invoice 4524' 'X-Adversarial-Filler: 1100 1000' \
 	"From: Accounts <desk@reject.example>" > 55-header-block-over-1mib.eml
 msg filler-many 'Invoice 4525' 'X-Adversarial-Filler: 5001 16' \
 	"From: Accounts <desk@reject.example>" > 56-header-over-5000-fields.eml
+msg sig-bomb 'Invoice 4540' 'From: Accounts <desk@reject.example>' \
+	| sign rsa2048 sel reject.example | above 'X-Adversarial-Filler: 4900 4 DKIM-Signature' \
+	> 76-dkim-signature-bomb-above-signed.eml
 msg bare-cr 'Invoice 4526' 'From: Accounts <desk@reject.example>' | tr '\n' '\r' \
 	> 57-bare-cr-line-ends.eml
 {

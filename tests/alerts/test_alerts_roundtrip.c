@@ -1,5 +1,5 @@
 /*
- * test_alerts_roundtrip - what the daemon writes (lib/alert.c) is what
+ * test_alerts_roundtrip - what the daemon writes (lib/engine/alert.c) is what
  * dmarcguard-alerts reads (tools/alerts/record.h): verdicts with values
  * that need every quoting rule (spaces, quotes, backslashes, '=', control
  * bytes, DEL, 8-bit bytes, empty values) are formatted by alert_format

@@ -9,7 +9,6 @@
 #include <check.h>
 #include <stddef.h>
 
-#include "engine.h"
 #include "nsd_server.h"
 #include "resolver.h"
 
@@ -59,20 +58,4 @@ dns_fixture_resolver(const char *nameservers, unsigned timeout_ms)
 	r = resolver_new(&s, &error);
 	ck_assert_msg(r != NULL, "resolver_new: %s", error ? error : "?");
 	return r;
-}
-
-/* dns_fixture_engine - an engine over the fixture's nsd */
-struct engine *
-dns_fixture_engine(unsigned timeout_ms)
-{
-	struct engine_settings es;
-	struct engine *e;
-	const char *error = NULL;
-
-	engine_settings_init(&es);
-	es.resolver.nameservers = server.address;
-	es.resolver.timeout_ms = timeout_ms;
-	e = engine_new(&es, &error);
-	ck_assert_msg(e != NULL, "engine_new: %s", error ? error : "?");
-	return e;
 }

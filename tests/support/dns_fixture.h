@@ -39,7 +39,10 @@ long dns_fixture_queries(void);
  */
 struct resolver *dns_fixture_resolver(const char *nameservers, unsigned timeout_ms);
 
-/* dns_fixture_engine - a new engine whose own resolver asks the fixture's nsd */
+/*
+ * dns_fixture_engine - a new engine whose own resolver asks the fixture's
+ * nsd (in dns_fixture_engine.c, linked only by suites of the engine)
+ */
 struct engine *dns_fixture_engine(unsigned timeout_ms);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * record - one alert line's message part as a checked record: the fields
- * of format version 1 (lib/alert_fields.h, docs/alerts.md) by name, with
- * the few values the reports count on turned into codes.
+ * of format version 1 (lib/engine/alert_fields.h, docs/alerts.md) by
+ * name, with the few values the reports count on turned into codes.
  *
  * record_parse is strict where a wrong reading would skew the reports:
  * the line must start with v=1 (any other version is refused, not

@@ -1,0 +1,131 @@
+/*
+ * engine - process-wide evaluation objects (see engine.h).
+ *
+ * Thread-safety: built by one thread; read-only afterwards.
+ */
+#include "engine.h"
+#include "spf_eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct engine {
+	struct engine_settings settings;
+	char *psl_path;
+	char *receiver;
+	char *nameservers;
+	struct resolver *resolver;
+	int owns_resolver;
+	struct orgdomain *orgdomain;
+	struct dkimv_lib *dkim;
+	struct spf_eval *spf;
+};
+
+void
+engine_settings_init(struct engine_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	resolver_settings_init(&s->resolver);
+	dkimv_settings_init(&s->dkim);
+	s->public_suffix_list = "/usr/share/publicsuffix/public_suffix_list.dat";
+	s->receiver_name = "localhost";
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+struct engine *
+engine_new(const struct engine_settings *s, const char **error_r)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		*error_r = "out of memory";
+		return NULL;
+	}
+	e->settings = *s;
+	/* keep our own copies: the settings' strings belong to a config */
+	e->psl_path = dup_or_null(s->public_suffix_list);
+	e->receiver = dup_or_null(s->receiver_name ? s->receiver_name : "localhost");
+	e->nameservers = dup_or_null(s->resolver.nameservers);
+	e->settings.public_suffix_list = e->psl_path;
+	e->settings.receiver_name = e->receiver;
+	e->settings.resolver.nameservers = e->nameservers;
+	e->settings.resolver.resolv_conf = NULL;
+	e->settings.resolver.trust_anchor_file = NULL;
+	if (e->settings.spf_timeout_ms == 0)
+		e->settings.spf_timeout_ms = 2 * (s->resolver.timeout_ms ? s->resolver.timeout_ms
+						  : 3000);
+	if (e->receiver == NULL) {
+		*error_r = "out of memory";
+		goto fail;
+	}
+	if ((e->resolver = s->shared_resolver) == NULL) {
+		if ((e->resolver = resolver_new(&e->settings.resolver, error_r)) == NULL)
+			goto fail;
+		e->owns_resolver = 1;
+	}
+	if ((e->orgdomain = orgdomain_new(e->psl_path && e->psl_path[0] ? e->psl_path : NULL,
+					  error_r)) == NULL)
+		goto fail;
+	if ((e->dkim = dkimv_lib_new(e->resolver, &e->settings.dkim, error_r)) == NULL)
+		goto fail;
+	if ((e->spf = spf_eval_new(e->resolver, error_r)) == NULL)
+		goto fail;
+	return e;
+fail:
+	engine_free(&e);
+	return NULL;
+}
+
+void
+engine_free(struct engine **ep)
+{
+	struct engine *e = *ep;
+
+	if (e == NULL)
+		return;
+	*ep = NULL;
+	spf_eval_free(&e->spf);
+	dkimv_lib_free(&e->dkim);
+	orgdomain_free(&e->orgdomain);
+	if (e->owns_resolver)
+		resolver_free(&e->resolver);
+	free(e->psl_path);
+	free(e->receiver);
+	free(e->nameservers);
+	free(e);
+}
+
+struct resolver *
+engine_resolver(struct engine *e)
+{
+	return e->resolver;
+}
+
+const struct orgdomain *
+engine_orgdomain(const struct engine *e)
+{
+	return e->orgdomain;
+}
+
+struct dkimv_lib *
+engine_dkim(struct engine *e)
+{
+	return e->dkim;
+}
+
+struct spf_eval *
+engine_spf(struct engine *e)
+{
+	return e->spf;
+}
+
+const struct engine_settings *
+engine_settings(const struct engine *e)
+{
+	return &e->settings;
+}

@@ -1,0 +1,68 @@
+/*
+ * verdict - everything decided about one message, for the daemon to act
+ * on, to log as one alert line, and to put in Authentication-Results.
+ *
+ * All strings are owned by the message that produced the verdict and live
+ * until message_free. Result words are RFC 8601's ("pass", "fail", ...).
+ *
+ * Thread-safety: read-only once message_finish returned it.
+ */
+#ifndef DMARCGUARD_VERDICT_H
+#define DMARCGUARD_VERDICT_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+struct verdict_spf {
+	const char *result;		/* pass fail softfail neutral none temperror permerror */
+	const char *identity;		/* "mailfrom" or "helo" */
+	const char *domain;		/* the domain checked */
+	const char *helo_result;	/* HELO identity's result when checked, else NULL */
+	const char *problem;		/* short text for errors, or "" */
+	int aligned;			/* domain aligned with the From domain */
+};
+
+struct verdict_dkim {
+	const char *domain;		/* d= */
+	const char *selector;		/* s= */
+	const char *algorithm;		/* a= */
+	const char *result;		/* pass fail policy neutral temperror permerror none */
+	const char *reason;		/* short text, or NULL */
+	int aligned;			/* d= aligned with the From domain */
+	int counts;			/* a pass that may decide DMARC */
+};
+
+struct verdict {
+	const char *queue_id;
+	const char *client_ip;
+	const char *client_name;
+	const char *helo;
+	const char *mail_from_domain;	/* "" for the null sender */
+
+	const char *from_domain;	/* "" when From is unusable */
+	const char *from_problem;	/* malformed-from-* reason, or NULL */
+
+	struct verdict_spf spf;
+	const struct verdict_dkim *dkim;
+	size_t dkim_count;
+	size_t dkim_skipped;		/* DKIM-Signature fields past MaxSignatures */
+
+	enum dmarc_outcome dmarc;
+	const char *dmarc_problem;	/* why temperror/permerror, or NULL */
+	const char *policy_domain;	/* where the record was found, or "" */
+	int record_found;
+	enum dmarc_request p, sp, np;
+	unsigned pct;
+	int testing;
+	char adkim, aspf;		/* 'r' or 's' */
+	int from_org_domain;		/* record came from the organizational domain */
+
+	struct policy_decision decision;
+
+	const char *authres;		/* our Authentication-Results value (no name) */
+	const size_t *own_authres;	/* 1-based indexes of A-R fields with our id */
+	size_t own_authres_count;
+};
+
+#endif
