@@ -15,7 +15,9 @@
 #define REFUSAL_LOG_SECONDS 10
 
 static unsigned limit;
+static int polite_refusals;	/* at most this many refusals with 451 open at once */
 static atomic_int connections;
+static atomic_int refusals_open;	/* polite refusals still connected */
 static atomic_int messages;
 static atomic_int verdicts;
 static atomic_bool draining;
@@ -43,9 +45,12 @@ admission_limit(unsigned configured, rlim_t fd_limit, int *lowered_r)
 }
 
 void
-admission_init(unsigned max_connections)
+admission_init(unsigned max_connections, rlim_t fd_limit)
 {
+	rlim_t spare = fd_limit > max_connections ? (fd_limit - max_connections) / 4 : 0;
+
 	limit = max_connections;
+	polite_refusals = spare < ADMISSION_POLITE_REFUSALS ? (int)spare : ADMISSION_POLITE_REFUSALS;
 }
 
 /* log_refusal - one line per REFUSAL_LOG_SECONDS, with the refusals since */
@@ -61,10 +66,22 @@ log_refusal(enum admission why)
 	count = atomic_exchange(&refused_unlogged, 0);
 	if (why == ADMISSION_BUSY)
 		log_msg(LOG_WARNING, "MaxConnections (%u) reached: refused %ld new MTA connection(s)"
-			" with 451 4.3.2", limit, count);
+			" (451 4.3.2 at connect, or closed past %d such refusals)", limit, count,
+			polite_refusals);
 	else
-		log_msg(LOG_NOTICE, "stopping: refused %ld new MTA connection(s) with 451 4.3.2",
-			count);
+		log_msg(LOG_NOTICE, "stopping: refused %ld new MTA connection(s)", count);
+}
+
+/* refuse - a polite refusal while few are open, else close at once */
+static enum admission
+refuse(enum admission why)
+{
+	log_refusal(why);
+	if (atomic_fetch_add(&refusals_open, 1) >= polite_refusals) {
+		atomic_fetch_sub(&refusals_open, 1);
+		return ADMISSION_CLOSE;
+	}
+	return why;
 }
 
 enum admission
@@ -72,15 +89,12 @@ admission_open(void)
 {
 	int n;
 
-	if (atomic_load(&draining)) {
-		log_refusal(ADMISSION_STOPPING);
-		return ADMISSION_STOPPING;
-	}
+	if (atomic_load(&draining))
+		return refuse(ADMISSION_STOPPING);
 	n = atomic_fetch_add(&connections, 1) + 1;
 	if ((unsigned)n > limit) {
 		atomic_fetch_sub(&connections, 1);
-		log_refusal(ADMISSION_BUSY);
-		return ADMISSION_BUSY;
+		return refuse(ADMISSION_BUSY);
 	}
 	if ((unsigned long)n * 10 >= (unsigned long)limit * 9
 	    && !atomic_exchange(&near_limit_logged, 1))
@@ -90,10 +104,17 @@ admission_open(void)
 }
 
 void
-admission_close(void)
+admission_close(enum admission admission)
 {
-	int n = atomic_fetch_sub(&connections, 1) - 1;
+	int n;
 
+	if (admission == ADMISSION_CLOSE)
+		return;
+	if (admission != ADMISSION_ADMITTED) {
+		atomic_fetch_sub(&refusals_open, 1);
+		return;
+	}
+	n = atomic_fetch_sub(&connections, 1) - 1;
 	if ((unsigned long)n * 10 < (unsigned long)limit * 8)
 		atomic_store(&near_limit_logged, 0);
 }

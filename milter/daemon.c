@@ -173,7 +173,7 @@ fd_limits(unsigned configured)
 		log_msg(LOG_WARNING, "MaxConnections %u leaves fewer than %d of the %llu open files"
 			" free; using %u", configured, ADMISSION_FD_RESERVE,
 			(unsigned long long)fds, max);
-	admission_init(max);
+	admission_init(max, fds);
 	log_msg(LOG_INFO, "open-file limit %llu, MaxConnections %u", (unsigned long long)fds, max);
 }
 

@@ -82,8 +82,13 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 
 	(void)f2;
 	(void)f3;
+	if (c != NULL && c->admission == ADMISSION_CLOSE) {
+		free(c);
+		smfi_setpriv(ctx, NULL);
+		c = NULL;
+	}
 	if (c == NULL)
-		return SMFIS_REJECT;	/* libmilter: refuse this connection */
+		return SMFIS_REJECT;	/* libmilter closes the connection */
 	negotiation_choose(f0, f1, pf0, pf1, pf2, pf3);
 	if (c->admission != ADMISSION_ADMITTED)
 		*pf1 &= ~(unsigned long)SMFIP_NR_CONN;	/* the refusal is the connect reply */
@@ -358,8 +363,7 @@ on_close(SMFICTX *ctx)
 
 	if (c != NULL) {
 		message_end(c);
-		if (c->admission == ADMISSION_ADMITTED)
-			admission_close();
+		admission_close(c->admission);
 		free(c);
 		smfi_setpriv(ctx, NULL);
 	}

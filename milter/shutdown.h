@@ -11,8 +11,9 @@
  *
  * SIGQUIT is ours (systemd's KillSignal): a graceful stop. New MTA
  * connections are answered "451 4.3.2" at connect, messages in flight
- * get their verdicts until none is left or the drain time has passed,
- * and only then is libmilter stopped.
+ * get their verdicts until none has been left for half a second or the
+ * drain time has passed, and only then is libmilter stopped. A message
+ * an open connection begins after that gets no verdict (as with SIGTERM).
  *
  * Either way, once smfi_main has returned, a verdict still being
  * computed is given a few seconds to be sent before the process exits.
