@@ -45,6 +45,16 @@ start_daemon() {
 # seconds_since T0 - whole seconds elapsed since date +%s.%N gave T0
 seconds_since() { echo "$(date +%s.%N) - $1" | bc | cut -d. -f1; }
 
+# expect_exit SIGNAL T0 - daemon $pid, signalled just after T0, is gone within 10 s
+expect_exit() {
+	local took
+	for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	took=$(seconds_since "$2")
+	if kill -0 "$pid" 2>/dev/null; then bad "$1: still running after 15 s"
+	elif [ "$took" -le 10 ]; then ok "$1: exited after ${took} s"
+	else bad "$1: exited after ${took} s, more than 10"; fi
+}
+
 # 1. libmilter's diagnostics: an MTA offering protocol version 1
 peer "$DMARCGUARD_SOCKET" session --version 1 --timeout 5 > /dev/null
 sleep 0.5
@@ -116,11 +126,7 @@ case "$out" in
 "verdict=closed seconds="[0-8].*) ok "SIGTERM: no verdict, connection closed soon: $out" ;;
 *) bad "SIGTERM: $out" ;;
 esac
-for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-took=$(seconds_since "$t0")
-if kill -0 "$pid" 2>/dev/null; then bad "SIGTERM: still running after 15 s"
-elif [ "$took" -le 10 ]; then ok "SIGTERM: exited after ${took} s"
-else bad "SIGTERM: exited after ${took} s, more than 10"; fi
+expect_exit SIGTERM "$t0"
 [ -e "$tmp/term.sock" ] && bad "SIGTERM: socket left behind" || ok "SIGTERM: socket removed"
 
 # 5. SIGQUIT, end of message 2 s later, and a new connection meanwhile
@@ -139,11 +145,7 @@ case "$(cat "$tmp/quit.out")" in
 "verdict=quarantine "*) ok "SIGQUIT: the message in flight got its verdict: $(cat "$tmp/quit.out")" ;;
 *) bad "SIGQUIT: message in flight: $(cat "$tmp/quit.out")" ;;
 esac
-for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-took=$(seconds_since "$t0")
-if kill -0 "$pid" 2>/dev/null; then bad "SIGQUIT: still running after 15 s"
-elif [ "$took" -le 10 ]; then ok "SIGQUIT: exited after ${took} s"
-else bad "SIGQUIT: exited after ${took} s, more than 10"; fi
+expect_exit SIGQUIT "$t0"
 
 if grep -q "ThreadSanitizer\|AddressSanitizer\|runtime error" "$tmp"/*.log; then
 	bad "sanitizer report"; grep -A30 "Sanitizer\|runtime error" "$tmp"/*.log | head -60
