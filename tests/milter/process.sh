@@ -15,6 +15,8 @@ pid=""
 failed=0 passed=0
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	# a second instance that wrongly started (step 4) must not outlive the test
+	[ -s "$tmp/run/second.pid" ] && kill "$(cat "$tmp/run/second.pid")" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
