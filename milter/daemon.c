@@ -276,6 +276,7 @@ fail:
 	log_msg(LOG_ERR, "cannot start: %s", error);
 	if (!foreground)	/* before detaching, stderr is still the caller's */
 		fprintf(stderr, "dmarcguard: cannot start: %s\n", error);
+	socket_claim_release(socket_spec, &claim, error, sizeof(error));
 	config_unref(&config);
 	runtime_shutdown();
 	resolver_free(&reload_args.resolver);

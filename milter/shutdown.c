@@ -1,17 +1,21 @@
 /*
  * shutdown - graceful and immediate stop (see shutdown.h).
  *
- * Thread-safety: no state of its own; the counts are admission.c's atomics.
+ * Thread-safety: one atomic flag of its own, set by the main thread and
+ * read by the signal thread's drain; the counts are admission.c's atomics.
  */
 #include "shutdown.h"
 #include "admission.h"
 #include "log.h"
 
 #include <libmilter/mfapi.h>
+#include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
 
 #define QUIET_MS 500
+
+static atomic_bool libmilter_stopped;
 
 /*
  * wait_for - poll count() every 100 ms until it has been 0 for quiet_ms
@@ -36,7 +40,8 @@ wait_for(int (*count)(void), unsigned seconds, long quiet_ms)
 			zero_since = -1;
 		else if (zero_since < 0)
 			zero_since = ms;
-		if ((n == 0 && ms - zero_since >= quiet_ms) || ms >= (long)seconds * 1000)
+		if ((n == 0 && ms - zero_since >= quiet_ms) || ms >= (long)seconds * 1000
+		    || (quiet_ms > 0 && atomic_load(&libmilter_stopped)))
 			return n;
 		usleep(100 * 1000);
 	}
@@ -59,6 +64,8 @@ shutdown_drain(unsigned seconds)
 void
 shutdown_wait_verdicts(unsigned seconds)
 {
+	/* a SIGTERM during a drain: nothing more will be read, stop draining */
+	atomic_store(&libmilter_stopped, 1);
 	int left = wait_for(admission_verdicts, seconds, 0);
 
 	if (left > 0)

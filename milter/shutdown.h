@@ -19,7 +19,7 @@
  * computed is given a few seconds to be sent before the process exits.
  *
  * Thread-safety: shutdown_drain runs on the daemon's signal thread,
- * shutdown_wait_verdicts on the main thread; both only read atomics.
+ * shutdown_wait_verdicts on the main thread; they share atomics only.
  */
 #ifndef DMARCGUARD_SHUTDOWN_H
 #define DMARCGUARD_SHUTDOWN_H
@@ -27,7 +27,11 @@
 /* shutdown_drain - the graceful stop; returns once smfi_stop is called */
 void shutdown_drain(unsigned seconds);
 
-/* shutdown_wait_verdicts - wait (at most seconds) for end-of-message callbacks to return */
+/*
+ * shutdown_wait_verdicts - after smfi_main returned: end a drain still
+ * under way (a SIGTERM came during it), and wait (at most seconds) for
+ * end-of-message callbacks to return
+ */
 void shutdown_wait_verdicts(unsigned seconds);
 
 #endif
