@@ -56,8 +56,8 @@ shutdown_drain(unsigned seconds)
 	log_msg(LOG_NOTICE, "stopping on SIGQUIT: new connections get 451 4.3.2; waiting up to"
 		" %u s for %d message(s) in flight", seconds, admission_messages());
 	if ((left = wait_for(admission_messages, seconds, QUIET_MS)) > 0)
-		log_msg(LOG_WARNING, "stopping with %d message(s) still in flight after %u s;"
-			" the MTA applies its milter_default_action to them", left, seconds);
+		log_msg(LOG_WARNING, "stopping with %d message(s) still in flight; the MTA"
+			" applies its milter_default_action to them", left);
 	smfi_stop();
 }
 
