@@ -49,6 +49,7 @@ struct config {
 	char *pid_file;
 	int syslog;
 	int syslog_facility;
+	unsigned max_connections;	/* 0: automatic (admission.h) */
 
 	/* evaluation */
 	char *authserv_id;

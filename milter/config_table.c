@@ -41,6 +41,9 @@ const struct config_key config_keys[] = {
 	  "write one alert line per message and all diagnostics to syslog" },
 	{ "SyslogFacility", CONFIG_FACILITY, "mail", F(syslog_facility), 0, 0,
 	  "syslog facility: mail, daemon, local0 ... local7" },
+	{ "MaxConnections", CONFIG_UINT, "0", F(max_connections), 0, 1000000,
+	  "MTA connections served at once; more get 451 4.3.2 at connect"
+	  " (0: half the open-file limit)" },
 	/* evaluation */
 	{ "AuthservID", CONFIG_AUTHSERV_ID, "HOSTNAME", F(authserv_id), 0, 0,
 	  "authserv-id of our Authentication-Results (HOSTNAME: this host's name)" },

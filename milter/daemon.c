@@ -1,10 +1,12 @@
 /*
- * daemon - start-up sequence, reload thread and shutdown (see daemon.h).
+ * daemon - start-up sequence, signal thread and shutdown (see daemon.h).
  *
- * Thread-safety: daemon_run runs on the main thread; the reload thread
- * only builds new runtimes and installs them through runtime.c.
+ * Thread-safety: daemon_run runs on the main thread; the signal thread
+ * only builds new runtimes and installs them through runtime.c, or starts
+ * the graceful stop (shutdown.c).
  */
 #include "daemon.h"
+#include "admission.h"
 #include "config_table.h"
 #include "filter.h"
 #include "log.h"
@@ -12,6 +14,8 @@
 #include "preflight.h"
 #include "process.h"
 #include "runtime.h"
+#include "shutdown.h"
+#include "socket_claim.h"
 #include "version.h"
 
 #include <libmilter/mfapi.h>
@@ -31,7 +35,7 @@
  */
 static const char *const restart_keys[] = {
 	"Socket", "SocketMode", "SocketGroup", "UserID", "PidFile", "Syslog", "SyslogFacility",
-	"Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize",
+	"MaxConnections", "Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize",
 };
 
 struct reload_args {
@@ -86,15 +90,27 @@ reload(const char *path, struct resolver *resolver)
 	log_msg(LOG_NOTICE, "configuration reloaded from %s", path ? path : "(embedded defaults)");
 }
 
+/*
+ * signal_main - SIGUSR1 reloads, SIGQUIT stops gracefully. The main thread
+ * cancels this thread at exit; it may be cancelled only in sigwait, never
+ * halfway through a reload or a drain.
+ */
 static void *
-reload_main(void *arg)
+signal_main(void *arg)
 {
 	struct reload_args *a = arg;
 	int sig;
 
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	for (;;) {
-		if (sigwait(&a->signals, &sig) == 0 && sig == SIGUSR1)
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		if (sigwait(&a->signals, &sig) != 0)
+			continue;
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (sig == SIGUSR1)
 			reload(a->config_path, a->resolver);
+		else if (sig == SIGQUIT)
+			shutdown_drain(DAEMON_DRAIN_SECONDS);
 	}
 	return NULL;
 }
@@ -153,15 +169,24 @@ print_mta_lines(const char *socket)
 	fflush(stdout);
 }
 
-/* drain - let in-flight connections finish after libmilter stopped listening */
+/* fd_limits - raise the open-file limit and set the connection limit below it */
 static void
-drain(void)
+fd_limits(unsigned configured)
 {
-	for (int i = 0; i < DAEMON_DRAIN_SECONDS * 10 && filter_active_connections() > 0; i++)
-		usleep(100 * 1000);
-	if (filter_active_connections() > 0)
-		log_msg(LOG_WARNING, "stopping with %d connections still open",
-			filter_active_connections());
+	char error[256];
+	rlim_t fds;
+	int lowered;
+	unsigned max;
+
+	if (process_raise_fd_limit(&fds, error, sizeof(error)) < 0)
+		log_msg(LOG_WARNING, "%s", error);
+	max = admission_limit(configured, fds, &lowered);
+	if (lowered)
+		log_msg(LOG_WARNING, "MaxConnections %u leaves fewer than %d of the %llu open files"
+			" free; using %u", configured, ADMISSION_FD_RESERVE,
+			(unsigned long long)fds, max);
+	admission_init(max, fds);
+	log_msg(LOG_INFO, "open-file limit %llu, MaxConnections %u", (unsigned long long)fds, max);
 }
 
 int
@@ -169,9 +194,10 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 {
 	struct reload_args reload_args = { .config_path = config_path };
 	struct resolver_settings rs;
+	struct socket_claim claim = { 0 };
 	struct runtime *rt;
 	pthread_t reloader;
-	char error[1024], pid_file[512];
+	char error[1024], pid_file[512], socket_spec[512];
 	const char *why = NULL;
 	int rc;
 
@@ -181,15 +207,17 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	signal(SIGHUP, SIG_IGN);
 	sigemptyset(&reload_args.signals);
 	sigaddset(&reload_args.signals, SIGUSR1);
+	sigaddset(&reload_args.signals, SIGQUIT);
 	/* Every thread inherits this mask: SIGTERM and SIGINT reach only
-	 * libmilter's signal thread (which sigwaits for them), SIGUSR1 only
-	 * our reload thread. */
+	 * libmilter's signal thread (which sigwaits for them), SIGUSR1 and
+	 * SIGQUIT only our signal thread. */
 	sigset_t blocked = reload_args.signals;
 
 	sigaddset(&blocked, SIGTERM);
 	sigaddset(&blocked, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
 	snprintf(pid_file, sizeof(pid_file), "%s", config->pid_file);
+	snprintf(socket_spec, sizeof(socket_spec), "%s", config->socket);
 
 	if (preflight_check(config, error, sizeof(error)) < 0)
 		goto fail;
@@ -201,7 +229,8 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	 * permission" reaches the terminal and the exit status; libmilter
 	 * starts no thread before smfi_main, so the fork below is safe.
 	 */
-	if (process_prepare_socket_dir(config->socket, error, sizeof(error)) < 0)
+	if (process_prepare_socket_dir(config->socket, error, sizeof(error)) < 0
+	    || socket_claim_check(config->socket, error, sizeof(error)) < 0)
 		goto fail;
 	if (smfi_setconn(config->socket) != MI_SUCCESS
 	    || smfi_register(*filter_description()) != MI_SUCCESS) {
@@ -213,6 +242,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 			 " or no permission?)", config->socket);
 		goto fail;
 	}
+	socket_claim_remember(config->socket, &claim);
 	if (process_socket_permissions(config->socket, config->socket_mode, config->socket_group,
 				       error, sizeof(error)) < 0)
 		goto fail;
@@ -223,6 +253,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 		goto fail;
 	if (foreground)
 		print_mta_lines(config->socket);
+	fd_limits(config->max_connections);
 	/* Threads start here: resolver, reload thread, libmilter workers. */
 	runtime_resolver_settings(config, &rs);
 	if ((reload_args.resolver = resolver_new(&rs, &why)) == NULL) {
@@ -236,8 +267,8 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	}
 	config = NULL;
 	runtime_install(rt);
-	if (pthread_create(&reloader, NULL, reload_main, &reload_args) != 0) {
-		snprintf(error, sizeof(error), "cannot start the reload thread");
+	if (pthread_create(&reloader, NULL, signal_main, &reload_args) != 0) {
+		snprintf(error, sizeof(error), "cannot start the signal thread");
 		goto fail;
 	}
 	if (macro_guard_check(&why) < 0)
@@ -246,14 +277,17 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	log_msg(LOG_NOTICE, "dmarcguard %s started (pid %ld, configuration %s)",
 		dmarcguard_version(), (long)getpid(), config_path ? config_path : "embedded");
 	rc = smfi_main();
-	log_msg(LOG_NOTICE, "stopping: waiting for messages in flight");
-	drain();
+	log_msg(LOG_NOTICE, "stopping: libmilter serves no connection any more");
+	shutdown_wait_verdicts(DAEMON_VERDICT_SECONDS);
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	runtime_shutdown();
-	/* a connection that outlived the drain may still use the resolver */
-	if (filter_active_connections() == 0)
+	/* Sessions libmilter dropped never reach their close callback; a
+	 * callback may still run on one of its workers and use the resolver. */
+	if (admission_connections() == 0 && admission_verdicts() == 0)
 		resolver_free(&reload_args.resolver);
+	if (socket_claim_release(socket_spec, &claim, error, sizeof(error)) < 0)
+		log_msg(LOG_WARNING, "%s", error);
 	if (process_remove_pidfile(pid_file, error, sizeof(error)) < 0)
 		log_msg(LOG_WARNING, "%s", error);
 	log_msg(LOG_NOTICE, "stopped");
@@ -262,6 +296,7 @@ fail:
 	log_msg(LOG_ERR, "cannot start: %s", error);
 	if (!foreground)	/* before detaching, stderr is still the caller's */
 		fprintf(stderr, "dmarcguard: cannot start: %s\n", error);
+	socket_claim_release(socket_spec, &claim, error, sizeof(error));
 	config_unref(&config);
 	runtime_shutdown();
 	resolver_free(&reload_args.resolver);

@@ -7,9 +7,15 @@
  * Anything that goes wrong on a message ends in a 451 tempfail at end of
  * message: mail is never lost and never passed on doubt.
  *
- * Thread-safety: see filter.h; the active-connection count is atomic.
+ * A connection that admission.c refuses (MaxConnections reached, or a
+ * graceful stop under way) negotiates a reply to connect and gets
+ * "451 4.3.2" there, so the MTA is answered at once; any later message on
+ * it ends in a tempfail.
+ *
+ * Thread-safety: see filter.h; the counts live in admission.c (atomics).
  */
 #include "filter.h"
+#include "admission.h"
 #include "alert_log.h"
 #include "log.h"
 #include "negotiation.h"
@@ -17,17 +23,17 @@
 #include "runtime.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <netinet/in.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-static atomic_int active_connections;
-
 struct conn {
 	unsigned long steps;		/* negotiated protocol flags */
+	enum admission admission;	/* refused connections only answer 4xx */
+	int in_message;			/* counted by admission_message_begin */
 	char client_ip[INET6_ADDRSTRLEN];
 	char client_name[256];
 	char helo[256];
@@ -46,6 +52,9 @@ reply(struct conn *c, unsigned long no_reply_flag)
 static void
 conn_end_message(struct conn *c)
 {
+	if (c->in_message)
+		admission_message_end();
+	c->in_message = 0;
 	message_free(&c->msg);
 	runtime_unref(&c->rt);
 	c->failure = NULL;
@@ -59,7 +68,7 @@ conn_get(SMFICTX *ctx)
 
 	if (c == NULL && (c = calloc(1, sizeof(*c))) != NULL) {
 		smfi_setpriv(ctx, c);
-		atomic_fetch_add(&active_connections, 1);
+		c->admission = admission_open();
 	}
 	return c;
 }
@@ -74,12 +83,22 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 
 	(void)f2;
 	(void)f3;
+	if (c != NULL && c->admission == ADMISSION_CLOSE) {
+		free(c);
+		smfi_setpriv(ctx, NULL);
+		c = NULL;
+	}
 	if (c == NULL)
-		return SMFIS_REJECT;	/* libmilter: refuse this connection */
+		return SMFIS_REJECT;	/* libmilter closes the connection */
 	negotiation_choose(f0, f1, pf0, pf1, pf2, pf3);
+	if (c->admission != ADMISSION_ADMITTED)
+		*pf1 &= ~(unsigned long)SMFIP_NR_CONN;	/* the refusal is the connect reply */
 	c->steps = *pf1;
+	/* The protocol's flags are 32 bits; libmilter widens them from a signed
+	 * int, so a high bit set would print sign-extended as 64 bits. */
 	if ((f0 & NEGOTIATION_ACTIONS) != NEGOTIATION_ACTIONS)
-		log_msg(LOG_WARNING, "MTA lacks header or quarantine actions (offered 0x%lx)", f0);
+		log_msg(LOG_WARNING, "MTA lacks header or quarantine actions (offered 0x%08" PRIx32 ")",
+			(uint32_t)f0);
 	return SMFIS_CONTINUE;
 }
 
@@ -109,6 +128,12 @@ on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
+	if (c->admission != ADMISSION_ADMITTED) {
+		smfi_setreply(ctx, "451", "4.3.2", c->admission == ADMISSION_BUSY
+			      ? "dmarcguard is busy, try again later"
+			      : "dmarcguard is stopping, try again later");
+		return SMFIS_TEMPFAIL;
+	}
 	address_text((const struct sockaddr *)hostaddr, c->client_ip, sizeof(c->client_ip));
 	snprintf(c->client_name, sizeof(c->client_name), "%s", hostname ? hostname : "");
 	return reply(c, SMFIP_NR_CONN);
@@ -152,6 +177,12 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	conn_end_message(c);
+	if (c->admission != ADMISSION_ADMITTED) {
+		c->failure = "connection refused at connect";
+		return reply(c, SMFIP_NR_MAIL);
+	}
+	admission_message_begin();
+	c->in_message = 1;
 	memset(&env, 0, sizeof(env));
 	env.queue_id = smfi_getsymval(ctx, "i");
 	env.client_ip = c->client_ip;
@@ -274,7 +305,7 @@ carry_out(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 }
 
 static sfsistat
-on_eom(SMFICTX *ctx)
+verdict(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
 	const struct verdict *v;
@@ -304,6 +335,18 @@ on_eom(SMFICTX *ctx)
 	return rc;
 }
 
+/* on_eom - the verdict; counted so that a stopping daemon waits for its reply */
+static sfsistat
+on_eom(SMFICTX *ctx)
+{
+	sfsistat rc;
+
+	admission_verdict_begin();
+	rc = verdict(ctx);
+	admission_verdict_end();
+	return rc;
+}
+
 static sfsistat
 on_abort(SMFICTX *ctx)
 {
@@ -321,9 +364,9 @@ on_close(SMFICTX *ctx)
 
 	if (c != NULL) {
 		conn_end_message(c);
+		admission_close(c->admission);
 		free(c);
 		smfi_setpriv(ctx, NULL);
-		atomic_fetch_sub(&active_connections, 1);
 	}
 	return SMFIS_CONTINUE;
 }
@@ -348,10 +391,4 @@ struct smfiDesc *
 filter_description(void)
 {
 	return &description;
-}
-
-int
-filter_active_connections(void)
-{
-	return atomic_load(&active_connections);
 }

@@ -15,7 +15,4 @@
 /* filter_description - the smfiDesc to register */
 struct smfiDesc *filter_description(void);
 
-/* filter_active_connections - connections open right now (for shutdown) */
-int filter_active_connections(void);
-
 #endif

@@ -1,6 +1,10 @@
 /*
  * log - syslog and stderr output of the daemon (see log.h).
  *
+ * libmilter logs with syslog(3) directly. With stderr on and syslog off,
+ * log_open sets LOG_PERROR so that those lines reach stderr too (in
+ * syslog's "ident[pid]: text" form); with syslog on they go to syslog only.
+ *
  * Thread-safety: the two flags below are written once by log_open before
  * threads start and only read afterwards.
  */
@@ -22,6 +26,11 @@ log_open(const char *ident, int use_syslog, int facility, int use_stderr)
 	log_to_stderr = use_stderr;
 	if (use_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, facility);
+	else if (use_stderr)
+		/* libmilter's own diagnostics go to syslog(3) only: with syslog
+		 * off, glibc's LOG_PERROR copies them to stderr as well. Our own
+		 * lines never call syslog(3) then, so nothing prints twice. */
+		openlog(ident, LOG_PID | LOG_PERROR, facility);
 }
 
 static const char *

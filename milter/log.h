@@ -12,7 +12,10 @@
 
 #include <syslog.h>
 
-/* log_open - where lines go from now on */
+/*
+ * log_open - where lines go from now on; with use_stderr and not
+ * use_syslog, libmilter's own syslog(3) lines are copied to stderr too
+ */
 void log_open(const char *ident, int use_syslog, int facility, int use_stderr);
 
 /* log_msg - one line at a syslog priority (LOG_ERR, LOG_WARNING, ...) */

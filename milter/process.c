@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,5 +232,30 @@ process_drop_privileges(const char *spec, char *error, size_t size)
 		snprintf(error, size, "dropped privileges to %s but could regain root", spec);
 		return -1;
 	}
+	return 0;
+}
+
+int
+process_raise_fd_limit(rlim_t *limit_r, char *error, size_t size)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		snprintf(error, size, "getrlimit RLIMIT_NOFILE: %s", strerror(errno));
+		return -1;
+	}
+	if (rl.rlim_cur != rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			snprintf(error, size, "cannot raise the open-file limit from %llu to %llu: %s",
+				 (unsigned long long)was, (unsigned long long)rl.rlim_max,
+				 strerror(errno));
+			*limit_r = was;
+			return -1;
+		}
+	}
+	*limit_r = rl.rlim_cur;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * process - the daemon's life as a Unix process: detaching, the PID
- * file, the unix socket's directory and permissions, dropping privileges.
+ * file, the unix socket's directory and permissions, the open-file limit,
+ * dropping privileges.
  * Every function returns 0, or -1 with a reason written to error.
  *
  * Thread-safety: called by the main thread during start-up and shutdown
@@ -10,6 +11,7 @@
 #define DMARCGUARD_PROCESS_H
 
 #include <stddef.h>
+#include <sys/resource.h>
 
 /* process_daemonize - fork, setsid, chdir /, stdio to /dev/null */
 int process_daemonize(char *error, size_t size);
@@ -33,6 +35,13 @@ int process_socket_permissions(const char *socket_spec, unsigned mode,
 int process_check_user(const char *user, char *error, size_t size);
 /* process_check_group - does SocketGroup's group, a name or number, exist? (empty: yes) */
 int process_check_group(const char *group, char *error, size_t size);
+
+/*
+ * process_raise_fd_limit - raise the soft RLIMIT_NOFILE to the hard one
+ * (idle MTA connections each hold a descriptor; systemd's soft default is
+ * 1024). *limit_r is the soft limit in force afterwards, also on failure.
+ */
+int process_raise_fd_limit(rlim_t *limit_r, char *error, size_t size);
 
 /*
  * process_drop_privileges - become "user" or "user:group" (empty: stay).

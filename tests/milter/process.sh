@@ -2,7 +2,8 @@
 # process.sh - the daemon as a Unix process: refuses a bad configuration
 # with file:line, detaches without -f and writes its PID file, removes a
 # stale unix socket, sets the socket's mode and group, drops privileges to
-# UserID, answers on its socket afterwards, and on SIGTERM exits cleanly
+# UserID, answers on its socket afterwards, refuses to start a second time
+# on its live socket (and leaves it alone), and on SIGTERM exits cleanly
 # and removes its PID file.
 # Usage: process.sh DMARCGUARD NSD_TOOL
 set -euo pipefail
@@ -14,6 +15,8 @@ pid=""
 failed=0 passed=0
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	# a second instance that wrongly started (step 4) must not outlive the test
+	[ -s "$tmp/run/second.pid" ] && kill "$(cat "$tmp/run/second.pid")" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -79,7 +82,31 @@ else
 	[ "$miltertest_rc" -ne 124 ] && ok "answers as nobody (reply checked by other tests)" || bad "no answer"
 fi
 
-# 4. SIGTERM: clean exit, PID file removed
+# 4. a second instance on the live socket: refused with the socket named,
+# exit status 1, and the first one keeps its socket and still answers
+inode=$(stat -c %i "$tmp/dmarcguard.sock")
+sed "s|^PidFile .*|PidFile $tmp/run/second.pid|" "$tmp/good.conf" > "$tmp/second.conf"
+if out=$(timeout 20 "$daemon" -f -c "$tmp/second.conf" 2>&1); then
+	bad "a second instance started on the live socket"
+else
+	rc=$?
+	case "$rc:$out" in
+	"1:"*"socket unix:$tmp/dmarcguard.sock is in use"*) ok "second instance refused: ${out##*error\]: }" ;;
+	*) bad "second instance: status $rc, $out" ;;
+	esac
+fi
+"$daemon" -c "$tmp/second.conf" 2>/dev/null && bad "a detaching second instance started" \
+	|| ok "a detaching second instance is refused too (status $?)"
+[ "$(stat -c %i "$tmp/dmarcguard.sock" 2>/dev/null)" = "$inode" ] && ok "the first socket is untouched" \
+	|| bad "the socket file was replaced or removed"
+# (DNS is dead here, so the verdict is a tempfail; "closed" would mean no daemon)
+out=$(python3 "$here/mta_peer.py" "unix:$tmp/dmarcguard.sock" session --timeout 30)
+case "$out" in
+"verdict=tempfail "*) ok "the first instance still answers: $out" ;;
+*) bad "the first instance: $out" ;;
+esac
+
+# 5. SIGTERM: clean exit, PID file removed
 kill -TERM "$pid"
 for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then bad "still running 15 s after SIGTERM"; else ok "stopped on SIGTERM"; pid=""; fi
