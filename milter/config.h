@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dmarc_discovery.h"
 #include "policy.h"
 
 struct config {
@@ -44,6 +45,7 @@ struct config {
 	unsigned dns_timeout_ms;
 	unsigned dns_cache_size;
 	char *public_suffix_list;
+	enum dmarc_method org_domain_method;
 	unsigned max_signatures;
 	unsigned min_rsa_bits;
 	int allow_partial_body;

@@ -83,6 +83,13 @@ int orgdomain_get(const struct orgdomain *od, const char *domain, char *out,
 		  size_t size);
 
 /*
+ * orgdomain_normalize - the one spelling of a host name (lowercase, no
+ * trailing dot) into out, or -1 when it is not a valid host name for
+ * DMARC purposes (the rules above). Needs no list.
+ */
+int orgdomain_normalize(const char *name, char *out, size_t size);
+
+/*
  * orgdomain_aligned - 1 if identifiers a and b are aligned in this mode,
  * else 0. Strict: identical after lowercasing and dropping one trailing
  * dot. Relaxed: identical, or both have an organizational domain and it is

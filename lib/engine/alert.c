@@ -136,6 +136,10 @@ alert_format(const struct verdict *v, char *buf, size_t size)
 	}
 	if (v->dmarc_problem != NULL)
 		field(&o, "problem", v->dmarc_problem);
+	if (v->discovery != NULL)
+		field(&o, "discovery", v->discovery);
+	if (v->removed_tags != NULL)
+		field(&o, "removed_tags", v->removed_tags);
 	return o.len;
 }
 

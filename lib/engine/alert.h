@@ -8,11 +8,14 @@
  *
  *   v qid ip client helo mfrom from spf spf_domain spf_id dkim dmarc
  *   policy_domain p sp pct published action reason override [exempt]
- *   [rule] [dry_run would] [problem]
+ *   [rule] [dry_run would] [problem] [discovery] [removed_tags]
  *
  * dkim is a comma list of domain:result (or "none"), ending in "+N" when N
  * signatures did not fit in the line; override=yes when the
- * local policy raised the action above what the published policy asked.
+ * local policy raised the action above what the published policy asked;
+ * discovery (treewalk or psl) whenever a DMARC record was looked for;
+ * removed_tags lists pct, rf, ri when the record carries them (RFC 9989
+ * removed them: not acted on).
  *
  * Thread-safety: pure functions over a verdict.
  */

@@ -40,7 +40,7 @@ struct record {
 	const char *dkim, *dmarc, *policy_domain, *p, *sp, *pct, *published, *action;
 	const char *reason, *override;
 	/* Optional: NULL when absent. */
-	const char *exempt, *rule, *dry_run, *would, *problem;
+	const char *exempt, *rule, *dry_run, *would, *problem, *discovery, *removed_tags;
 
 	enum record_action action_code;
 	enum record_action would_code;	/* action_code unless dry run */
