@@ -78,6 +78,24 @@ static const struct {
 	  ACTION_ACCEPT, "no-policy", "none", 0, NULL },
 	{ "unsigned-two-records.eml", BAD_IP, "x", "x@attacker.example", 0,
 	  ACTION_ACCEPT, "dmarc-permerror", "permerror", 1, NULL },
+	/* RFC 9989 B.4.3: SPF from mail.giant.bank.example aligns with
+	 * giant.bank.example by both; from mail.mega.bank.example only the PSL
+	 * aligns it (bank.example says psd=y), so the tree walk fails it */
+	{ "unsigned-giant-bank.eml", GOOD_IP, "x", "bounce@mail.giant.bank.example", 0,
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
+	{ "unsigned-giant-bank.eml", GOOD_IP, "x", "bounce@mail.mega.bank.example", 0,
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
+	{ "unsigned-giant-bank.eml", GOOD_IP, "x", "bounce@mail.mega.bank.example", 0,
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 1, NULL },
+	/* an SPF pass whose alignment walk meets SERVFAIL at sf.tw.example:
+	 * temperror, never a fail; the PSL never asks that name */
+	{ "unsigned-tw.eml", GOOD_IP, "x", "bounce@www.x.sf.tw.example", 0,
+	  ACTION_TEMPFAIL, "dns-temperror", "temperror", 0, NULL },
+	{ "unsigned-tw.eml", GOOD_IP, "x", "bounce@www.x.sf.tw.example", 0,
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 1, NULL },
+	/* ... and the same SPF result unaligned: no walk, a plain fail */
+	{ "unsigned-tw.eml", BAD_IP, "x", "bounce@www.x.sf.tw.example", 0,
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	/* the same answers by both methods */
 	{ "unsigned-sub-reject.eml", BAD_IP, "x", "x@attacker.example", 0,
 	  ACTION_QUARANTINE, "published-quarantine", "fail", 1, NULL },
