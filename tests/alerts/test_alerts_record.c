@@ -92,6 +92,24 @@ START_TEST(test_fields_by_name)
 	ck_assert_int_eq(r.dmarc_code, DM_FAIL);
 	ck_assert_ptr_null(r.exempt);
 	ck_assert_ptr_null(r.would);
+	ck_assert_ptr_null(r.discovery);
+	ck_assert_ptr_null(r.removed_tags);
+}
+END_TEST
+
+/* RFC 9989's optional fields: the discovery method and the removed tags */
+START_TEST(test_rfc9989_fields)
+{
+	static const char line[] = DOC_LINE " problem=timeout discovery=treewalk"
+				   " removed_tags=pct,ri";
+	char scratch[2048];
+	struct record r;
+	const char *why;
+
+	ck_assert_int_eq(record_parse(&r, line, strlen(line), scratch, sizeof(scratch), &why), 0);
+	ck_assert_str_eq(r.problem, "timeout");
+	ck_assert_str_eq(r.discovery, "treewalk");
+	ck_assert_str_eq(r.removed_tags, "pct,ri");
 }
 END_TEST
 
@@ -103,6 +121,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_parse, 0, TEST_ROWS(cases));
 	tcase_add_test(tc, test_fields_by_name);
+	tcase_add_test(tc, test_rfc9989_fields);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
