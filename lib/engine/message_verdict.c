@@ -3,12 +3,16 @@
  * results, DMARC discovery, identifier alignment, the local policy, and
  * the Authentication-Results text, into m->verdict.
  *
- * DMARC outcome (RFC 7489 with our rule for DNS doubt):
+ * DMARC outcome (RFC 9989 with our rule for DNS doubt):
  *   an aligned SPF or DKIM pass          -> pass (whatever else failed)
- *   the _dmarc look-up failed for now    -> temperror
+ *   a _dmarc look-up failed for now      -> temperror
  *   no record / unusable record          -> none / permerror
- *   an aligned check failed for now      -> temperror (it might have passed)
+ *   an aligned check failed for now, or
+ *   a passing identifier's alignment
+ *   could not be worked out (tree walk)  -> temperror (it might have passed)
  *   otherwise                            -> fail
+ * Discovery and alignment use the engine's OrgDomainMethod (tree walk or
+ * Public Suffix List); pct is not acted on (RFC 9989 removed it).
  *
  * Thread-safety: one message, one thread at a time.
  */
