@@ -34,12 +34,12 @@ static const struct {
 		.record_found = 1, .p = DMARC_REQUEST_NONE, .sp = DMARC_REQUEST_NONE,
 		.pct = 100, .decision = { .action = ACTION_QUARANTINE,
 		.would_action = ACTION_QUARANTINE, .published = DMARC_REQUEST_NONE,
-		.raised = 1, .reason = "dmarc-fail-local-floor" } },
+		.raised = 1, .reason = "dmarc-fail-local-floor" }, .discovery = "treewalk" },
 	  "v=1 qid=4Xk2p1Zz3Qz9 ip=203.0.113.66 client=unknown helo=mx.attacker.example"
 	  " mfrom=attacker.example from=none.example spf=none spf_domain=attacker.example"
 	  " spf_id=mailfrom dkim=none dmarc=fail policy_domain=none.example p=none sp=none"
 	  " pct=100 published=none action=quarantine reason=dmarc-fail-local-floor"
-	  " override=yes" },
+	  " override=yes discovery=treewalk" },
 	{ "pass, unknown queue id, pct=50", {
 		.client_ip = "192.0.2.10", .client_name = "mail.example.org",
 		.helo = "mail.example.org", .mail_from_domain = "example.org",

@@ -15,6 +15,7 @@
 	     "spf_id=mailfrom dkim=none dmarc=fail policy_domain=none.example p=none sp=none " \
 	     "pct=100 published=none"
 #define DOC_LINE HEAD " action=quarantine reason=dmarc-fail-local-floor override=yes"
+#define DOC_LINE_NOW DOC_LINE " discovery=treewalk"	/* as docs/alerts.md shows it */
 
 static const struct {
 	const char *what;
@@ -23,7 +24,9 @@ static const struct {
 	enum record_action want_action, want_would;
 	int want_override, want_dry_run;
 } cases[] = {
-	{ "the line of docs/alerts.md", DOC_LINE, NULL, ACT_QUARANTINE, ACT_QUARANTINE, 1, 0 },
+	{ "the line of docs/alerts.md", DOC_LINE_NOW, NULL, ACT_QUARANTINE, ACT_QUARANTINE, 1, 0 },
+	{ "the line before RFC 9989 (no discovery)", DOC_LINE, NULL, ACT_QUARANTINE,
+	  ACT_QUARANTINE, 1, 0 },
 	{ "dry run", HEAD " action=accept reason=dmarc-fail-local-floor override=yes"
 	  " dry_run=yes would=quarantine", NULL, ACT_ACCEPT, ACT_QUARANTINE, 1, 1 },
 	{ "optional fields", HEAD " action=accept reason=exempt-trusted-network override=no"
