@@ -6,9 +6,10 @@
  *  - a record that parses starts with v=DMARC1 (dmarc_record_is_dmarc),
  *    holds no NUL byte, and has pct <= 100, p/sp/np among none,
  *    quarantine and reject (never unspecified), adkim/aspf relaxed or
- *    strict, t 0 or 1, ri 86400 unless given;
- *  - sp defaults to p and np to sp; the p=none fallback (RFC 7489 6.6.3)
- *    only comes with a valid rua URI and sets all three to none;
+ *    strict, t 0 or 1, psd u unless validly given, ri 86400 unless given;
+ *  - sp defaults to p and np to sp; no p tag means p=none (RFC 9989
+ *    4.7); the p=none fallback for a bad p/sp/np (RFC 9989 4.10.1) only
+ *    comes with a valid rua URI and sets all three to none;
  *  - rua, ruf and fo point into the record's own buffer, NUL-terminated,
  *    and fo is "0" unless a valid fo was given;
  *  - a failure says why and leaves the record zeroed;
@@ -63,6 +64,10 @@ check_record(const char *text, size_t len, const struct dmarc_record *r)
 		fuzz_die("adkim/aspf %d/%d", r->adkim, r->aspf);
 	if (r->testing != 0 && r->testing != 1)
 		fuzz_die("testing %d", r->testing);
+	if (r->psd != DMARC_PSD_U && r->psd != DMARC_PSD_Y && r->psd != DMARC_PSD_N)
+		fuzz_die("psd %d", r->psd);
+	if (!(r->tags & DMARC_TAG_PSD) && r->psd != DMARC_PSD_U)
+		fuzz_die("psd %d without a valid psd tag", r->psd);
 	if (!(r->tags & DMARC_TAG_RI) && r->ri != DMARC_DEFAULT_RI)
 		fuzz_die("ri %u without an ri tag", r->ri);
 	if (!(r->tags & DMARC_TAG_PCT) && r->pct != 100)
@@ -73,8 +78,9 @@ check_record(const char *text, size_t len, const struct dmarc_record *r)
 			fuzz_die("fallback with rua_valid %u, p/sp/np %d/%d/%d", r->rua_valid,
 				 r->p, r->sp, r->np);
 	} else {
-		if (!(r->tags & DMARC_TAG_P))
-			fuzz_die("no fallback and no p tag");
+		/* RFC 9989 4.7: no p tag is p=none */
+		if (!(r->tags & DMARC_TAG_P) && r->p != DMARC_REQUEST_NONE)
+			fuzz_die("no p tag and p %d", r->p);
 		if (!(r->tags & DMARC_TAG_SP) && r->sp != r->p)
 			fuzz_die("sp %d is not p %d by default", r->sp, r->p);
 		if (!(r->tags & DMARC_TAG_NP) && r->np != r->sp)

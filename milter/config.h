@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dmarc_discovery.h"
 #include "policy.h"
 
 /* the longest line of a configuration file, its newline not counted */
@@ -58,6 +59,7 @@ struct config {
 	unsigned dns_timeout_ms;
 	unsigned dns_cache_size;
 	char *public_suffix_list;
+	enum dmarc_method org_domain_method;
 	unsigned max_signatures;
 	unsigned min_rsa_bits;
 	int allow_partial_body;

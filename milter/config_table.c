@@ -55,9 +55,11 @@ const struct config_key config_keys[] = {
 	  "deadline of one DNS look-up; past it the message is a temporary failure" },
 	{ "DNSCacheSize", CONFIG_UINT, "20000", F(dns_cache_size), 1, 10000000,
 	  "answers kept in the DNS cache" },
+	{ "OrgDomainMethod", CONFIG_ORG_METHOD, "treewalk", F(org_domain_method), 0, 0,
+	  "how DMARC policies and organizational domains are found: treewalk (RFC 9989) or psl (RFC 7489)" },
 	{ "PublicSuffixList", CONFIG_PATH, "/usr/share/publicsuffix/public_suffix_list.dat",
 	  F(public_suffix_list), 0, 0,
-	  "Public Suffix List for organizational domains (empty: libpsl's built-in list)" },
+	  "Public Suffix List for organizational domains with OrgDomainMethod psl (empty: libpsl's built-in list)" },
 	{ "MaxSignatures", CONFIG_UINT, "10", F(max_signatures), 1, 100,
 	  "DKIM-Signature fields evaluated per message, top first; the rest are counted, not parsed" },
 	{ "MinimumKeyBits", CONFIG_UINT, "1024", F(min_rsa_bits), 512, 16384,
@@ -354,6 +356,10 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 			return -1;
 		}
 		break;
+	case CONFIG_ORG_METHOD:
+		if (dmarc_discovery_method_parse(v, FIELD(c, key, enum dmarc_method)) < 0)
+			return fail(error, size, "%s takes treewalk or psl", key->name);
+		return 0;
 	case CONFIG_ACTION_FLOOR:
 	case CONFIG_ACTION_TEMP: {
 		enum action a;

@@ -29,6 +29,7 @@ runtime_engine_settings(const struct config *c, struct engine_settings *s)
 	engine_settings_init(s);
 	runtime_resolver_settings(c, &s->resolver);
 	s->public_suffix_list = c->public_suffix_list;
+	s->org_domain_method = c->org_domain_method;
 	s->dkim.max_signatures = c->max_signatures;
 	s->dkim.min_rsa_bits = c->min_rsa_bits;
 	s->receiver_name = c->authserv_id;

@@ -34,12 +34,12 @@ static const struct {
 		.record_found = 1, .p = DMARC_REQUEST_NONE, .sp = DMARC_REQUEST_NONE,
 		.pct = 100, .decision = { .action = ACTION_QUARANTINE,
 		.would_action = ACTION_QUARANTINE, .published = DMARC_REQUEST_NONE,
-		.raised = 1, .reason = "dmarc-fail-local-floor" } },
+		.raised = 1, .reason = "dmarc-fail-local-floor" }, .discovery = "treewalk" },
 	  "v=1 qid=4Xk2p1Zz3Qz9 ip=203.0.113.66 client=unknown helo=mx.attacker.example"
 	  " mfrom=attacker.example from=none.example spf=none spf_domain=attacker.example"
 	  " spf_id=mailfrom dkim=none dmarc=fail policy_domain=none.example p=none sp=none"
 	  " pct=100 published=none action=quarantine reason=dmarc-fail-local-floor"
-	  " override=yes" },
+	  " override=yes discovery=treewalk" },
 	{ "pass, unknown queue id, pct=50", {
 		.client_ip = "192.0.2.10", .client_name = "mail.example.org",
 		.helo = "mail.example.org", .mail_from_domain = "example.org",
@@ -133,14 +133,27 @@ static const struct {
 		.dmarc_problem = "two records", .policy_domain = "relaxed.example",
 		.decision = { .action = ACTION_ACCEPT, .would_action = ACTION_ACCEPT,
 		.reason = "exempt-allowed-client", .exemption = "exempt-allowed-client",
-		.rule = DOMAIN_RULE_RELAX, .dry_run = 1 } },
+		.rule = DOMAIN_RULE_RELAX, .dry_run = 1 }, .discovery = "psl",
+		.removed_tags = "pct,rf,ri" },
 	  "v=1 qid=4Xk2p1Zz3Qz9 ip=203.0.113.66 client=unknown helo=mx.attacker.example"
 	  " mfrom=lists.example from=a.relaxed.example spf=none"
 	  " spf_domain=attacker.example spf_id=mailfrom dkim=none dmarc=permerror"
 	  " policy_domain=relaxed.example p=- sp=- pct=- published=unspecified"
 	  " action=accept reason=exempt-allowed-client override=no"
 	  " exempt=exempt-allowed-client rule=relax dry_run=yes would=accept"
-	  " problem=\"two records\"" },
+	  " problem=\"two records\" discovery=psl removed_tags=pct,rf,ri" },
+	{ "RFC 9989: the method, and a record still carrying pct", {
+		CLIENT, .mail_from_domain = "attacker.example", .from_domain = "pct0.example",
+		.spf = SPF_NONE, .dmarc = DMARC_OUTCOME_FAIL, .policy_domain = "pct0.example",
+		.record_found = 1, .p = DMARC_REQUEST_REJECT, .sp = DMARC_REQUEST_REJECT,
+		.pct = 0, .discovery = "treewalk", .removed_tags = "pct",
+		.decision = { .action = ACTION_REJECT, .would_action = ACTION_REJECT,
+		.published = DMARC_REQUEST_REJECT, .reason = "published-reject" } },
+	  "v=1 qid=4Xk2p1Zz3Qz9 ip=203.0.113.66 client=unknown helo=mx.attacker.example"
+	  " mfrom=attacker.example from=pct0.example spf=none spf_domain=attacker.example"
+	  " spf_id=mailfrom dkim=none dmarc=fail policy_domain=pct0.example p=reject"
+	  " sp=reject pct=0 published=reject action=reject reason=published-reject"
+	  " override=no discovery=treewalk removed_tags=pct" },
 };
 
 START_TEST(test_line)

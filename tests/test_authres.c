@@ -123,7 +123,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;\n"
-	  "\tdmarc=pass (p=reject sp=reject pct=100 dis=none) header.from=example.org\n"
+	  "\tdmarc=pass (p=reject sp=reject dis=none discovery=treewalk) header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
 	{ "fail, p=none, quarantined by the floor", ID, {
 		.from_domain = "none.example", .spf = SPF_NONE, .dmarc = DMARC_OUTCOME_FAIL,
@@ -134,7 +134,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=none smtp.mailfrom=attacker.example;\n"
 	  "\tdkim=none;\n"
-	  "\tdmarc=fail (p=none sp=none pct=100 dis=quarantine) header.from=none.example\n"
+	  "\tdmarc=fail (p=none sp=none dis=quarantine discovery=treewalk) header.from=none.example\n"
 	  "\tpolicy.dmarc=quarantine" },
 	{ "no signatures, no record", ID, {
 		.from_domain = "norecord.example", .spf = SPF_PASS, .dmarc = DMARC_OUTCOME_NONE,
@@ -156,7 +156,7 @@ static const struct {
 	  " header.a=rsa-sha256;\n"
 	  "\tdkim=policy reason=rsa-sha1 header.d=old.example header.s=k header.a=rsa-sha1;\n"
 	  "\tdkim=permerror reason=no-domain;\n"
-	  "\tdmarc=pass (p=quarantine sp=none pct=50 dis=none) header.from=example.org\n"
+	  "\tdmarc=pass (p=quarantine sp=none dis=none discovery=treewalk) header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
 	{ "signatures past MaxSignatures: one entry with their number", ID, {
 		.from_domain = "example.org", .spf = SPF_PASS, .dkim = one_pass,
@@ -222,7 +222,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=none smtp.mailfrom=attacker.example;\n"
 	  "\tdkim=none;\n"
-	  "\tdmarc=fail (p=reject sp=reject pct=100 dis=reject) header.from=r.example\n"
+	  "\tdmarc=fail (p=reject sp=reject dis=reject discovery=treewalk) header.from=r.example\n"
 	  "\tpolicy.dmarc=reject (dry run: accepted)" },
 	{ "an authserv-id that is not a token is quoted", "[192.0.2.25]", {
 		.from_domain = "example.org", .spf = SPF_PASS, .dmarc = DMARC_OUTCOME_NONE,

@@ -77,6 +77,7 @@ START_TEST(test_minimal_file)
 	ck_assert_str_eq(c->socket, "inet:8891@127.0.0.1");
 	ck_assert_str_eq(c->authserv_id, "mx.example.org");
 	ck_assert_uint_eq(c->dns_timeout_ms, 3000);
+	ck_assert_int_eq(c->org_domain_method, DMARC_METHOD_TREEWALK);	/* RFC 9989 */
 	unlink(path);
 	config_unref(&c);
 }
@@ -99,6 +100,7 @@ START_TEST(test_all_types)
 		"TrustedNetworks 192.0.2.0/24\n"
 		"AllowFromDomains partner.example .lists.example\n"
 		"DryRun yes\n"
+		"OrgDomainMethod PSL\n"
 		"RejectText Go away: %{domain}#1 # a comment\n"), error, sizeof(error));
 
 	ck_assert_msg(c != NULL, "%s", error);
@@ -116,6 +118,7 @@ START_TEST(test_all_types)
 	ck_assert_int_eq(netlist_match(c->policy.trusted_networks, "192.0.2.9"), 1);
 	ck_assert_int_eq(domain_set_match(c->policy.allow_from_domains, "a.lists.example"), 1);
 	ck_assert_int_eq(c->policy.dry_run, 1);
+	ck_assert_int_eq(c->org_domain_method, DMARC_METHOD_PSL);
 	ck_assert_str_eq(c->reject_text, "Go away: %{domain}#1");
 	unlink(path);
 	config_unref(&c);
@@ -142,6 +145,8 @@ static const struct {
 	{ "Nameservers dns.example.com\n", ":1: Nameservers: nameserver must be an IPv4" },
 	{ "FailFloor tempfail\n", ":1: FailFloor takes accept, quarantine or reject" },
 	{ "TempErrorAction quarantine\n", ":1: TempErrorAction takes tempfail or accept" },
+	{ "OrgDomainMethod dns\n", ":1: OrgDomainMethod takes treewalk or psl" },
+	{ "OrgDomainMethod tree walk\n", ":1: OrgDomainMethod takes treewalk or psl" },
 	{ "TrustedNetworks 10.0.0.1/8\n", ":1: TrustedNetworks: address has bits set" },
 	{ "AllowFromDomains a..b\n", ":1: AllowFromDomains: empty label" },
 	{ "PidFile run/x.pid\n", ":1: PidFile must be an absolute path" },

@@ -1,6 +1,7 @@
 /*
  * test_dmarc_record - the DMARC record parser: the version rule, tag
- * syntax, defaults, RFC 7489 6.6.3's p=none fallback, duplicates, bad
+ * syntax, defaults, RFC 9989 4.10.1's p=none fallback and missing p,
+ * duplicates, psd, the removed tags pct/rf/ri, bad
  * values of each tag, and the raw report strings.
  */
 #include <check.h>
@@ -16,6 +17,7 @@
 #define REL ALIGN_RELAXED
 #define STR ALIGN_STRICT
 #define BAD 0, 0, 0, 0, 0, REL, REL, 0, 0	/* an invalid record */
+#define ABSENT 2				/* no p tag: taken as p=none */
 
 /* One row per record: parse result and the policy fields. */
 static const struct {
@@ -24,7 +26,7 @@ static const struct {
 	enum dmarc_request p, sp, np;
 	unsigned pct;
 	enum align_mode adkim, aspf;
-	int testing, fallback;
+	int testing, fallback;		/* 1: p=none fallback, ABSENT: no p */
 } cases[] = {
 	{ "v=DMARC1; p=none", 1, N, N, N, 100, REL, REL, 0, 0 },
 	{ "v=DMARC1; p=quarantine", 1, Q, Q, Q, 100, REL, REL, 0, 0 },
@@ -44,10 +46,15 @@ static const struct {
 	{ "p=reject; v=DMARC1", BAD },			/* v must come first */
 	{ "v=spf1 -all", BAD },
 	{ "", BAD },
-	/* p missing or bad: p=none with a valid rua, else invalid */
-	{ "v=DMARC1", BAD },
-	{ "v=DMARC1;", BAD },
-	{ "v=DMARC1; rua=mailto:a@example.com", 1, N, N, N, 100, REL, REL, 0, 1 },
+	/* p missing: p=none (RFC 9989 4.7; RFC 7489 wanted it invalid) */
+	{ "v=DMARC1", 1, N, N, N, 100, REL, REL, 0, ABSENT },
+	{ "v=DMARC1;", 1, N, N, N, 100, REL, REL, 0, ABSENT },
+	{ "v=DMARC1; rua=mailto:a@example.com", 1, N, N, N, 100, REL, REL, 0, ABSENT },
+	{ "v=DMARC1; sp=reject", 1, N, R, R, 100, REL, REL, 0, ABSENT },
+	{ "v=DMARC1; adkim=s; np=quarantine", 1, N, N, Q, 100, STR, REL, 0, ABSENT },
+	/* p, sp or np bad: p=none with a valid rua, else invalid */
+	{ "v=DMARC1; sp=bogus", BAD },
+	{ "v=DMARC1; sp=bogus; rua=mailto:a@example.com", 1, N, N, N, 100, REL, REL, 0, 1 },
 	{ "v=DMARC1; p=bogus", BAD },
 	{ "v=DMARC1; p=", BAD },
 	{ "v=DMARC1; p=bogus; rua=mailto:a@example.com", 1, N, N, N, 100, REL, REL, 0, 1 },
@@ -124,10 +131,12 @@ START_TEST(test_parse_table)
 	ck_assert_int_eq(rec.adkim, cases[_i].adkim);
 	ck_assert_int_eq(rec.aspf, cases[_i].aspf);
 	ck_assert_int_eq(rec.testing, cases[_i].testing);
-	ck_assert_int_eq(rec.p_fallback, cases[_i].fallback);
+	ck_assert_int_eq(rec.p_fallback, cases[_i].fallback == 1);
 	/* a fallback record says nothing about p, sp or np having been valid */
-	if (cases[_i].fallback)
+	if (cases[_i].fallback == 1)
 		ck_assert_uint_eq(rec.tags & (DMARC_TAG_P | DMARC_TAG_SP | DMARC_TAG_NP), 0);
+	else if (cases[_i].fallback == ABSENT)
+		ck_assert_uint_eq(rec.tags & DMARC_TAG_P, 0);
 	else
 		ck_assert(rec.tags & DMARC_TAG_P);
 	dmarc_record_clear(&rec);
@@ -185,6 +194,51 @@ START_TEST(test_report_tags)
 	ck_assert_str_eq(rec.fo, report_cases[_i].fo);
 	ck_assert_uint_eq(rec.ri, report_cases[_i].ri);
 	ck_assert_uint_eq(rec.rua_valid, report_cases[_i].rua_valid);
+	dmarc_record_clear(&rec);
+}
+END_TEST
+
+/*
+ * RFC 9989's new psd tag, and the tags it removed (pct, rf, ri): read so
+ * a log can name them, never acted on.
+ */
+static const struct {
+	const char *text;
+	enum dmarc_psd psd;
+	int psd_valid;
+	const char *removed;	/* dmarc_record_removed_tags, or NULL */
+} rfc9989_cases[] = {
+	{ "v=DMARC1; p=none", DMARC_PSD_U, 0, NULL },
+	{ "v=DMARC1; p=none; psd=y", DMARC_PSD_Y, 1, NULL },
+	{ "v=DMARC1; p=none; psd=N", DMARC_PSD_N, 1, NULL },
+	{ "v=DMARC1; p=none; psd=u", DMARC_PSD_U, 1, NULL },
+	{ "v=DMARC1; psd=y", DMARC_PSD_Y, 1, NULL },		/* no p: p=none */
+	{ "v=DMARC1; p=none; psd=yes", DMARC_PSD_U, 0, NULL },	/* bad value: default */
+	{ "v=DMARC1; p=none; psd=", DMARC_PSD_U, 0, NULL },
+	{ "v=DMARC1; p=reject; pct=50", DMARC_PSD_U, 0, "pct" },
+	{ "v=DMARC1; p=reject; pct=bogus", DMARC_PSD_U, 0, "pct" },	/* present counts */
+	{ "v=DMARC1; p=reject; rf=afrf", DMARC_PSD_U, 0, "rf" },
+	{ "v=DMARC1; p=reject; ri=3600; pct=0", DMARC_PSD_U, 0, "pct,ri" },
+	{ "v=DMARC1; p=reject; ri=x; rf=iodef; pct=100; psd=n", DMARC_PSD_N, 1, "pct,rf,ri" },
+};
+
+START_TEST(test_rfc9989_tags)
+{
+	struct dmarc_record rec;
+	const char *error = NULL;
+	const char *text = rfc9989_cases[_i].text;
+	const char *removed;
+
+	ck_assert_msg(dmarc_record_parse(text, strlen(text), &rec, &error) == 0,
+		      "'%s': %s", text, error ? error : "?");
+	ck_assert_msg(rec.psd == rfc9989_cases[_i].psd, "'%s': psd=%s", text,
+		      dmarc_record_psd_name(rec.psd));
+	ck_assert_int_eq((rec.tags & DMARC_TAG_PSD) != 0, rfc9989_cases[_i].psd_valid);
+	removed = dmarc_record_removed_tags(rec.tags);
+	if (rfc9989_cases[_i].removed == NULL)
+		ck_assert_msg(removed == NULL, "'%s': removed %s", text, removed);
+	else
+		ck_assert_str_eq(removed, rfc9989_cases[_i].removed);
 	dmarc_record_clear(&rec);
 }
 END_TEST
@@ -265,6 +319,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_parse_table, 0, TEST_ROWS(cases));
 	tcase_add_loop_test(tc, test_report_tags, 0, TEST_ROWS(report_cases));
+	tcase_add_loop_test(tc, test_rfc9989_tags, 0, TEST_ROWS(rfc9989_cases));
 	tcase_add_loop_test(tc, test_is_dmarc, 0, TEST_ROWS(is_dmarc_cases));
 	tcase_add_test(tc, test_length_and_nul);
 	tcase_add_test(tc, test_long_record);

@@ -1,14 +1,16 @@
 /*
  * test_message - whole messages through the evaluation core against a
  * real nsd: one row per line of the policy table (p none/quarantine/
- * reject, sp, np, pct=0, t=y, strict and relaxed alignment, subdomains
+ * reject, sp, np, pct=0 (not acted on since RFC 9989), t=y, strict and
+ * relaxed alignment, subdomains
  * through the organizational domain, the PSL boundary at a one-character
  * label, uppercase domains, two DMARC records, SERVFAIL, SPF include loop
  * and look-up limit, DKIM body tampered, aligned failing beside unaligned
  * passing signature, rsa-sha1, ed25519, l=, many signatures, null MAIL
  * FROM with HELO pass and fail, forwarded mail with intact DKIM,
  * malformed From, trusted clients), each with the action, the reason
- * code and the DMARC result it must give.
+ * code and the DMARC result it must give. Rows run with OrgDomainMethod
+ * treewalk unless marked psl; rows whose answer RFC 9989 changed say so.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,71 +35,106 @@ static const struct {
 	enum action want;
 	const char *want_reason;
 	const char *want_dmarc;
+	int psl;			/* OrgDomainMethod psl, else treewalk */
+	const char *want_removed;	/* verdict's removed_tags, or NULL */
 } cases[] = {
 	{ "signed-none.eml", BAD_IP, "mx.attacker.example", "x@attacker.example", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
 	{ "unsigned-none.eml", GOOD_IP, "mail.none.example", "bounce@none.example", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
 	{ "unsigned-none.eml", BAD_IP, "mx.attacker.example", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail" },
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	{ "unsigned-none.eml", BAD_IP, "mx.attacker.example", "desk@none.example", 0,
-	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail" },
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	{ "unsigned-quarantine.eml", BAD_IP, "mx.attacker.example", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "published-quarantine", "fail" },
+	  ACTION_QUARANTINE, "published-quarantine", "fail", 0, NULL },
 	{ "unsigned-reject.eml", BAD_IP, "mx.attacker.example", "x@attacker.example", 0,
-	  ACTION_REJECT, "published-reject", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, NULL },
 	{ "signed-reject.eml", FORWARDER_IP, "fwd.forwarder.example", "srs@forwarder.example", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
 	{ "signed-reject-uppercase-from.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
 	{ "unsigned-sub-reject.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "published-quarantine", "fail" },
+	  ACTION_QUARANTINE, "published-quarantine", "fail", 0, NULL },
 	{ "unsigned-nonexistent-reject.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_REJECT, "published-reject", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, NULL },
 	{ "unsigned-sub-reject.eml", GOOD_IP, "x", "bounce@sub.reject.example", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
+	/* RFC 9989 removed pct: p=reject; pct=0 is a reject (RFC 7489 sampled
+	 * it down to quarantine); the verdict names the removed tag */
 	{ "unsigned-pct0.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "published-quarantine", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, "pct" },
+	{ "unsigned-pct0.eml", BAD_IP, "x", "x@attacker.example", 0,
+	  ACTION_REJECT, "published-reject", "fail", 1, "pct" },
 	{ "unsigned-testing.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "published-quarantine", "fail" },
+	  ACTION_QUARANTINE, "published-quarantine", "fail", 0, NULL },
 	{ "signed-strict-subdomain.eml", GOOD_IP, "x", "bounce@mail.strict.example", 0,
-	  ACTION_REJECT, "published-reject", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, NULL },
 	{ "signed-relaxed-subdomain.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
+	/* two records at two.example: RFC 9989 discards both and walks on to
+	 * _dmarc.example (nothing); RFC 7489 with the PSL stops there */
 	{ "unsigned-two-records.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_ACCEPT, "dmarc-permerror", "permerror" },
-	{ "unsigned-nodmarc.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_ACCEPT, "no-policy", "none" },
+	  ACTION_ACCEPT, "no-policy", "none", 0, NULL },
+	{ "unsigned-two-records.eml", BAD_IP, "x", "x@attacker.example", 0,
+	  ACTION_ACCEPT, "dmarc-permerror", "permerror", 1, NULL },
+	/* RFC 9989 B.4.3: SPF from mail.giant.bank.example aligns with
+	 * giant.bank.example by both; from mail.mega.bank.example only the PSL
+	 * aligns it (bank.example says psd=y), so the tree walk fails it */
+	{ "unsigned-giant-bank.eml", GOOD_IP, "x", "bounce@mail.giant.bank.example", 0,
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
+	{ "unsigned-giant-bank.eml", GOOD_IP, "x", "bounce@mail.mega.bank.example", 0,
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
+	{ "unsigned-giant-bank.eml", GOOD_IP, "x", "bounce@mail.mega.bank.example", 0,
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 1, NULL },
+	/* an SPF pass whose alignment walk meets SERVFAIL at sf.tw.example:
+	 * temperror, never a fail; the PSL never asks that name */
+	{ "unsigned-tw.eml", GOOD_IP, "x", "bounce@www.x.sf.tw.example", 0,
+	  ACTION_TEMPFAIL, "dns-temperror", "temperror", 0, NULL },
+	{ "unsigned-tw.eml", GOOD_IP, "x", "bounce@www.x.sf.tw.example", 0,
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 1, NULL },
+	/* ... and the same SPF result unaligned: no walk, a plain fail */
+	{ "unsigned-tw.eml", BAD_IP, "x", "bounce@www.x.sf.tw.example", 0,
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
+	/* the same answers by both methods */
+	{ "unsigned-sub-reject.eml", BAD_IP, "x", "x@attacker.example", 0,
+	  ACTION_QUARANTINE, "published-quarantine", "fail", 1, NULL },
+	{ "signed-relaxed-subdomain.eml", BAD_IP, "x", "x@attacker.example", 0,
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 1, NULL },
 	{ "unsigned-servfail.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_TEMPFAIL, "dns-temperror", "temperror" },
+	  ACTION_TEMPFAIL, "dns-temperror", "temperror", 1, NULL },
+	{ "unsigned-nodmarc.eml", BAD_IP, "x", "x@attacker.example", 0,
+	  ACTION_ACCEPT, "no-policy", "none", 0, NULL },
+	{ "unsigned-servfail.eml", BAD_IP, "x", "x@attacker.example", 0,
+	  ACTION_TEMPFAIL, "dns-temperror", "temperror", 0, NULL },
 	{ "signed-one-char-label.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_REJECT, "published-reject", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, NULL },
 	{ "unsigned-loop.eml", GOOD_IP, "x", "bounce@loop.example", 0,
-	  ACTION_REJECT, "published-reject", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, NULL },
 	{ "unsigned-limit.eml", "198.51.100.10", "x", "bounce@limit.example", 0,
-	  ACTION_REJECT, "published-reject", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, NULL },
 	{ "signed-none-body-tampered.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail" },
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	{ "signed-aligned-fail-unaligned-pass.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_REJECT, "published-reject", "fail" },
+	  ACTION_REJECT, "published-reject", "fail", 0, NULL },
 	{ "signed-rsa-sha1.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail" },
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	{ "signed-ed25519.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
 	{ "signed-partial.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail" },
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	{ "signed-many.eml", BAD_IP, "x", "x@attacker.example", 0,
-	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail" },
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	{ "unsigned-none.eml", GOOD_IP, "mail.none.example", "", 0,
-	  ACTION_ACCEPT, "dmarc-pass", "pass" },
+	  ACTION_ACCEPT, "dmarc-pass", "pass", 0, NULL },
 	{ "unsigned-none.eml", BAD_IP, "mail.none.example", "", 0,
-	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail" },
+	  ACTION_QUARANTINE, "dmarc-fail-local-floor", "fail", 0, NULL },
 	{ "unsigned-two-from.eml", GOOD_IP, "x", "bounce@none.example", 0,
-	  ACTION_REJECT, "malformed-from-multiple", "permerror" },
+	  ACTION_REJECT, "malformed-from-multiple", "permerror", 0, NULL },
 	{ "unsigned-reject.eml", "127.0.0.1", "localhost", "x@attacker.example", 0,
-	  ACTION_ACCEPT, "exempt-trusted-network", "fail" },
+	  ACTION_ACCEPT, "exempt-trusted-network", "fail", 0, NULL },
 	{ "unsigned-reject.eml", BAD_IP, "x", "x@attacker.example", 1,
-	  ACTION_ACCEPT, "exempt-authenticated", "fail" },
+	  ACTION_ACCEPT, "exempt-authenticated", "fail", 0, NULL },
 };
 
 static int sink_header(void *m, const char *n, const char *v, size_t l)
@@ -117,7 +154,8 @@ static int sink_body(void *m, const unsigned char *c, size_t l)
 
 START_TEST(test_policy_table)
 {
-	struct engine *e = dns_fixture_engine(2000);
+	struct engine *e = dns_fixture_engine_method(2000, cases[_i].psl ? DMARC_METHOD_PSL
+						     : DMARC_METHOD_TREEWALK);
 	struct policy_settings ps;
 	struct message_settings ms = { .policy = &ps, .authserv_id = "mx.receiver.example" };
 	struct envelope env = {
@@ -152,6 +190,13 @@ START_TEST(test_policy_table)
 		      policy_outcome_name(v->dmarc), v->spf.result, v->spf.domain,
 		      v->dmarc_problem ? v->dmarc_problem : "-", action_name(cases[_i].want),
 		      cases[_i].want_reason, cases[_i].want_dmarc);
+	/* the verdict says how the policy was looked for, and the removed tags */
+	if (v->from_problem == NULL)
+		ck_assert_str_eq(v->discovery, cases[_i].psl ? "psl" : "treewalk");
+	if (cases[_i].want_removed == NULL)
+		ck_assert_ptr_null(v->removed_tags);
+	else
+		ck_assert_str_eq(v->removed_tags, cases[_i].want_removed);
 	/* our Authentication-Results is always there and names our id */
 	ck_assert_ptr_nonnull(v->authres);
 	ck_assert(authres_is_ours(v->authres, strlen(v->authres), "mx.receiver.example"));

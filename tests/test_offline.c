@@ -98,6 +98,55 @@ START_TEST(test_verdicts)
 }
 END_TEST
 
+/*
+ * OrgDomainMethod reaches the engine: two DMARC records at two.example are
+ * none there for the tree walk (the walk goes on and finds nothing) and a
+ * permerror with the PSL; the alert line names the method, and so does
+ * the Authentication-Results comment when a record is found.
+ */
+static const struct {
+	const char *method;	/* NULL: the default */
+	const char *file;
+	const char *want[3];
+} method_cases[] = {
+	{ NULL, "unsigned-two-records.eml",
+	  { "reason=no-policy", "discovery=treewalk", "dmarc=none" } },
+	{ "treewalk", "unsigned-two-records.eml",
+	  { "reason=no-policy", "discovery=treewalk", "dmarc=none" } },
+	{ "psl", "unsigned-two-records.eml",
+	  { "reason=dmarc-permerror", "discovery=psl", "dmarc=permerror" } },
+	{ "psl", "unsigned-pct0.eml",
+	  { "reason=published-reject", "removed_tags=pct", "dis=reject discovery=psl)" } },
+	{ NULL, "unsigned-pct0.eml",
+	  { "reason=published-reject", "removed_tags=pct", "dis=reject discovery=treewalk)" } },
+};
+
+START_TEST(test_org_domain_method)
+{
+	char conf[64], args[1024], out[8192];
+	FILE *f;
+	int fd, rc;
+
+	strcpy(conf, "/tmp/dmarcguard-offline-m-XXXXXX");
+	fd = mkstemp(conf);
+	f = fdopen(fd, "w");
+	fprintf(f, "AuthservID mx.test.example\nNameservers %s\nDNSTimeout 2s\n",
+		dns_fixture_address());
+	if (method_cases[_i].method != NULL)
+		fprintf(f, "OrgDomainMethod %s\n", method_cases[_i].method);
+	fclose(f);
+	snprintf(args, sizeof(args), "-c %s --test %s --client-ip 203.0.113.66 --helo x "
+		 "--mail-from x@attacker.example", conf, method_cases[_i].file);
+	rc = run(args, out, sizeof(out));
+	unlink(conf);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	for (int k = 0; k < 3; k++)
+		ck_assert_msg(strstr(out, method_cases[_i].want[k]) != NULL, "%s %s: no %s in %s",
+			      method_cases[_i].method ? method_cases[_i].method : "(default)",
+			      method_cases[_i].file, method_cases[_i].want[k], out);
+}
+END_TEST
+
 static const struct {
 	const char *args;
 	int want_status;
@@ -148,6 +197,7 @@ main(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_verdicts, 0, TEST_ROWS(cases));
+	tcase_add_loop_test(tc, test_org_domain_method, 0, TEST_ROWS(method_cases));
 	tcase_add_loop_test(tc, test_bad_arguments, 0, TEST_ROWS(bad_cases));
 	tcase_add_test(tc, test_version_and_check);
 	suite_add_tcase(s, tc);

@@ -1,14 +1,17 @@
 /*
- * dmarc_discovery - the _dmarc look-ups of one author domain (see
- * dmarc_discovery.h for the steps and the statuses).
+ * dmarc_discovery - the _dmarc look-ups of one author domain, by tree
+ * walk or by Public Suffix List (see dmarc_discovery.h for the steps and
+ * the statuses).
  *
  * Thread-safety: no state of its own; the resolver and the orgdomain are
  * shared read-only (the resolver is thread-safe).
  */
 #include "dmarc_discovery.h"
+#include "dmarc_treewalk.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* What one _dmarc level yielded. */
 enum level {
@@ -93,39 +96,114 @@ check_existence(struct resolver *resolver, struct dmarc_discovery *out)
 	out->author_domain_nonexistent = 1;
 }
 
-int
-dmarc_discovery_lookup(struct resolver *resolver, const struct orgdomain *od,
-	       const char *author_domain, struct dmarc_discovery *out)
+/* discover_psl - RFC 7489: the author domain, then its PSL organizational domain */
+static void
+discover_psl(struct resolver *resolver, const struct orgdomain *od,
+	     struct dmarc_discovery *out)
 {
-	const char *error = NULL;
-
-	memset(out, 0, sizeof(*out));
-	out->status = DMARC_DISCOVERY_NONE;
-	if (dns_name_normalize(author_domain, out->author_domain,
-			       sizeof(out->author_domain), &error) < 0) {
-		out->reason = error;
-		return -1;
-	}
 	if (orgdomain_get(od, out->author_domain, out->org_domain,
 			  sizeof(out->org_domain)) < 0)
 		out->org_domain[0] = '\0';
 
 	if (query_level(resolver, out->author_domain, out) == LEVEL_DONE)
-		return 0;
+		return;
 	if (out->org_domain[0] == '\0'
 	    || strcmp(out->org_domain, out->author_domain) == 0) {
 		out->reason = "no DMARC record";
-		return 0;
+		return;
 	}
 	if (query_level(resolver, out->org_domain, out) == LEVEL_EMPTY) {
 		out->reason = "no DMARC record";
+		return;
+	}
+	out->from_org_domain = out->status == DMARC_DISCOVERY_FOUND;
+}
+
+/* discover_treewalk - RFC 9989 4.10.1 (dmarc_treewalk.h) */
+static void
+discover_treewalk(struct resolver *resolver, struct dmarc_discovery *out)
+{
+	struct dmarc_treewalk w;
+	const struct dmarc_treewalk_name *policy;
+	const char *org, *error = NULL;
+	size_t i;
+
+	if (dmarc_treewalk_run(resolver, out->author_domain, DMARC_TREEWALK_STOP_AT_START,
+			       &w, &error) < 0) {
+		out->reason = error;	/* cannot happen: the name is normalized */
+		return;
+	}
+	if (w.status == DMARC_TREEWALK_TEMPERROR) {
+		out->status = DMARC_DISCOVERY_TEMPERROR;
+		out->reason = w.reason;
+		snprintf(out->domain, sizeof(out->domain), "%s", w.failed);
+		goto done;
+	}
+	if (w.names[0].records != 1 && (org = dmarc_treewalk_orgdomain(&w)) != NULL)
+		snprintf(out->org_domain, sizeof(out->org_domain), "%s", org);
+	if ((policy = dmarc_treewalk_policy(&w)) == NULL) {
+		out->reason = "no DMARC record";
+		goto done;
+	}
+	i = (size_t)(policy - w.names);
+	snprintf(out->domain, sizeof(out->domain), "%s", policy->domain);
+	out->from_org_domain = i > 0;
+	if (!policy->usable) {
+		out->status = DMARC_DISCOVERY_PERMERROR;
+		out->reason = policy->error;
+		goto done;
+	}
+	out->status = DMARC_DISCOVERY_FOUND;
+	out->reason = "DMARC record found";
+	out->record = w.names[i].record;	/* the walk gives it up */
+	memset(&w.names[i].record, 0, sizeof(w.names[i].record));
+done:
+	dmarc_treewalk_clear(&w);
+}
+
+int
+dmarc_discovery_lookup(struct resolver *resolver, const struct orgdomain *od,
+		       enum dmarc_method method, const char *author_domain,
+		       struct dmarc_discovery *out)
+{
+	const char *error = NULL;
+
+	memset(out, 0, sizeof(*out));
+	out->status = DMARC_DISCOVERY_NONE;
+	out->method = method;
+	if (dns_name_normalize(author_domain, out->author_domain,
+			       sizeof(out->author_domain), &error) < 0) {
+		out->reason = error;
+		return -1;
+	}
+	if (method == DMARC_METHOD_PSL)
+		discover_psl(resolver, od, out);
+	else
+		discover_treewalk(resolver, out);
+	if (out->status != DMARC_DISCOVERY_FOUND) {
+		out->from_org_domain = 0;
 		return 0;
 	}
-	if (out->status != DMARC_DISCOVERY_FOUND)
-		return 0;
-	out->from_org_domain = 1;
-	if (out->record.tags & DMARC_TAG_NP)
+	if (out->from_org_domain && (out->record.tags & DMARC_TAG_NP))
 		check_existence(resolver, out);
+	return 0;
+}
+
+const char *
+dmarc_discovery_method_name(enum dmarc_method method)
+{
+	return method == DMARC_METHOD_PSL ? "psl" : "treewalk";
+}
+
+int
+dmarc_discovery_method_parse(const char *text, enum dmarc_method *out)
+{
+	if (strcasecmp(text, "treewalk") == 0)
+		*out = DMARC_METHOD_TREEWALK;
+	else if (strcasecmp(text, "psl") == 0)
+		*out = DMARC_METHOD_PSL;
+	else
+		return -1;
 	return 0;
 }
 

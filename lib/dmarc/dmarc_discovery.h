@@ -1,9 +1,17 @@
 /*
  * dmarc_discovery - find the DMARC policy of an author (RFC5322.From)
- * domain through our resolver (RFC 7489 6.6.3, np from RFC 9091 and
- * DMARCbis). libopendmarc's own look-up is never used.
+ * domain through our resolver, by one of two methods. libopendmarc's own
+ * look-up is never used.
  *
- * Steps:
+ * DMARC_METHOD_TREEWALK (the default; RFC 9989 4.10.1): the DNS tree walk
+ * of dmarc_treewalk.h. The author domain's own record when it has exactly
+ * one; otherwise, walking up (at most 8 look-ups in all), the record of
+ * its organizational domain, or else of its public suffix domain (psd=y).
+ * Several DMARC records at one name count as none there and the walk goes
+ * on (RFC 9989 4.10 step 2). A temporary failure at any step is TEMPERROR:
+ * the name that failed may hold the record that decides.
+ *
+ * DMARC_METHOD_PSL (RFC 7489 6.6.3, the behaviour before RFC 9989):
  *  1. TXT _dmarc.<author domain>. The TXT records that are DMARC records
  *     (dmarc_record_is_dmarc: v=DMARC1 first, value exact) are kept;
  *     other TXT records beside them are ignored. Multi-string records are
@@ -13,18 +21,20 @@
  *     and the organizational domain is NOT tried, since the author
  *     domain's own record may be the one we could not see.
  *  3. None kept (no record, NXDOMAIN, NODATA, only other TXT): the same at
- *     _dmarc.<organizational domain>, when the author domain has one and
- *     it differs; a record found there sets from_org_domain (sp applies).
- *  4. Found at the organizational domain with an explicit np tag: the
- *     author domain is non-existent when A, AAAA and MX all answer
- *     NXDOMAIN (RFC 8020 meaning, as DMARCbis says; NODATA means the name
- *     exists). A temporary failure there counts as "exists" and sets
- *     existence_tempfail, so np is never applied on doubt.
+ *     _dmarc.<organizational domain> (Public Suffix List, orgdomain.h),
+ *     when the author domain has one and it differs.
+ *
+ * Both: a record found above the author domain sets from_org_domain (sp
+ * applies, or np). With an explicit np tag there, the author domain is
+ * non-existent when A, AAAA and MX all answer NXDOMAIN (RFC 9989 3.2.13,
+ * RFC 8020; NODATA means the name exists). A temporary failure there
+ * counts as "exists" and sets existence_tempfail, so np is never applied
+ * on doubt.
  *
  * Statuses: PERMERROR ("a record exists but is unusable": invalid, or
- * several at one level) is kept apart from NONE ("nothing published") for
- * Authentication-Results and logs; both mean that no DMARC policy applies
- * (RFC 7489 6.6.3), and neither falls back to the organizational domain.
+ * with PSL several at one level) is kept apart from NONE ("nothing
+ * published") for Authentication-Results and logs; both mean that no DMARC
+ * policy applies, and neither falls back to another level.
  *
  * Ownership: dmarc_discovery_lookup fills a caller-owned struct, overwriting it
  * without freeing; dmarc_discovery_clear releases the parsed record.
@@ -39,6 +49,12 @@
 #include "orgdomain.h"
 #include "resolver.h"
 
+/* How the policy and organizational domains are found (RFC 9990's discovery_method) */
+enum dmarc_method {
+	DMARC_METHOD_TREEWALK,		/* RFC 9989 DNS tree walk */
+	DMARC_METHOD_PSL,		/* RFC 7489 with the Public Suffix List */
+};
+
 enum dmarc_discovery_status {
 	DMARC_DISCOVERY_FOUND,		/* record holds the policy */
 	DMARC_DISCOVERY_NONE,		/* no DMARC record anywhere */
@@ -48,6 +64,7 @@ enum dmarc_discovery_status {
 
 struct dmarc_discovery {
 	enum dmarc_discovery_status status;
+	enum dmarc_method method;		/* the method that was used */
 	/*
 	 * Static text for the log: the parser's error (PERMERROR), the
 	 * resolver's reason such as "servfail" or "timeout" (TEMPERROR), or
@@ -56,11 +73,15 @@ struct dmarc_discovery {
 	const char *reason;
 	struct dmarc_record record;		/* FOUND only */
 	char author_domain[ORGDOMAIN_BUFSIZE];	/* lowercase, no trailing dot */
-	char org_domain[ORGDOMAIN_BUFSIZE];	/* "" when it has none */
+	/* "" when it has none, or (tree walk) when the walk stopped at the
+	 * author domain's own record before reaching it */
+	char org_domain[ORGDOMAIN_BUFSIZE];
 	/* FOUND/PERMERROR: the domain holding the record; TEMPERROR: the
 	 * domain whose _dmarc look-up failed; NONE: "" */
 	char domain[ORGDOMAIN_BUFSIZE];
-	int from_org_domain;			/* sp (or np) applies, not p */
+	int from_org_domain;			/* record above the author domain (its
+						 * organizational or public suffix
+						 * domain): sp or np applies, not p */
 	int author_domain_nonexistent;		/* np applies */
 	int existence_tempfail;			/* the np existence check was unsure */
 };
@@ -72,7 +93,8 @@ struct dmarc_discovery {
  * out->reason says why, nothing looked up).
  */
 int dmarc_discovery_lookup(struct resolver *resolver, const struct orgdomain *od,
-		   const char *author_domain, struct dmarc_discovery *out);
+			   enum dmarc_method method, const char *author_domain,
+			   struct dmarc_discovery *out);
 
 /* dmarc_discovery_clear - release what out holds and zero it */
 void dmarc_discovery_clear(struct dmarc_discovery *out);
@@ -83,6 +105,12 @@ void dmarc_discovery_clear(struct dmarc_discovery *out);
  * the author domain does not exist. DMARC_REQUEST_UNSPECIFIED unless FOUND.
  */
 enum dmarc_request dmarc_discovery_request(const struct dmarc_discovery *d);
+
+/* dmarc_discovery_method_name - "treewalk" or "psl" (RFC 9990 discovery_method) */
+const char *dmarc_discovery_method_name(enum dmarc_method method);
+
+/* dmarc_discovery_method_parse - "treewalk" or "psl" (any case); 0, or -1 */
+int dmarc_discovery_method_parse(const char *text, enum dmarc_method *out);
 
 /* dmarc_discovery_status_name - "found", "none", "temperror", "permerror" */
 const char *dmarc_discovery_status_name(enum dmarc_discovery_status status);

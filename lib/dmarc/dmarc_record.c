@@ -15,13 +15,13 @@
 
 /* Each known tag: its name and the bit recording that it was seen. */
 enum tag_id { TAG_V, TAG_P, TAG_SP, TAG_NP, TAG_PCT, TAG_ADKIM, TAG_ASPF,
-	      TAG_T, TAG_RUA, TAG_RUF, TAG_FO, TAG_RI, TAG_COUNT };
+	      TAG_T, TAG_RUA, TAG_RUF, TAG_FO, TAG_RI, TAG_RF, TAG_PSD, TAG_COUNT };
 
 static const char *const tag_names[TAG_COUNT] = {
 	[TAG_V] = "v", [TAG_P] = "p", [TAG_SP] = "sp", [TAG_NP] = "np",
 	[TAG_PCT] = "pct", [TAG_ADKIM] = "adkim", [TAG_ASPF] = "aspf",
 	[TAG_T] = "t", [TAG_RUA] = "rua", [TAG_RUF] = "ruf", [TAG_FO] = "fo",
-	[TAG_RI] = "ri",
+	[TAG_RI] = "ri", [TAG_RF] = "rf", [TAG_PSD] = "psd",
 };
 
 /* Whether a requested policy tag was absent, valid or bad. */
@@ -151,6 +151,21 @@ parse_align(const char *value, enum align_mode *out)
 	return 0;
 }
 
+/* parse_psd - y, n or u, any case */
+static int
+parse_psd(const char *value, enum dmarc_psd *out)
+{
+	if (strcasecmp(value, "y") == 0)
+		*out = DMARC_PSD_Y;
+	else if (strcasecmp(value, "n") == 0)
+		*out = DMARC_PSD_N;
+	else if (strcasecmp(value, "u") == 0)
+		*out = DMARC_PSD_U;
+	else
+		return -1;
+	return 0;
+}
+
 /* fo_valid - ("0" / "1" / "d" / "s") *( *WSP ":" *WSP (same) ) */
 static int
 fo_valid(const char *value)
@@ -271,6 +286,7 @@ dmarc_record_parse(const char *text, size_t len, struct dmarc_record *rec,
 	rec->adkim = rec->aspf = ALIGN_RELAXED;
 	rec->ri = DMARC_DEFAULT_RI;
 	rec->fo = "0";
+	rec->psd = DMARC_PSD_U;
 
 	for (seg = rec->buf; seg != NULL; seg = next, first = 0) {
 		char *eq, *name, *value;
@@ -315,10 +331,9 @@ dmarc_record_parse(const char *text, size_t len, struct dmarc_record *rec,
 		case TAG_PCT: {
 			int pct = parse_pct(value);
 
-			if (pct >= 0) {
+			if (pct >= 0)
 				rec->pct = (unsigned)pct;
-				rec->tags |= DMARC_TAG_PCT;
-			}
+			rec->tags |= DMARC_TAG_PCT;	/* removed tag: presence */
 			break;
 		}
 		case TAG_ADKIM:
@@ -351,28 +366,38 @@ dmarc_record_parse(const char *text, size_t len, struct dmarc_record *rec,
 			}
 			break;
 		case TAG_RI:
-			if (parse_ri(value, &rec->ri) == 0)
-				rec->tags |= DMARC_TAG_RI;
+			(void)parse_ri(value, &rec->ri);	/* bad: default kept */
+			rec->tags |= DMARC_TAG_RI;	/* removed tag: presence */
+			break;
+		case TAG_RF:
+			/* RFC 9989 removed it; only its presence is kept */
+			rec->tags |= DMARC_TAG_RF;
+			break;
+		case TAG_PSD:
+			if (parse_psd(value, &rec->psd) == 0)
+				rec->tags |= DMARC_TAG_PSD;
 			break;
 		case TAG_COUNT:
 			break;
 		}
 	}
 
-	if (p_state != REQ_VALID || sp_state == REQ_BAD || np_state == REQ_BAD) {
+	if (p_state == REQ_BAD || sp_state == REQ_BAD || np_state == REQ_BAD) {
 		if (rec->rua_valid == 0) {
-			*error_r = p_state == REQ_ABSENT ? "p tag missing in DMARC record"
-				 : p_state == REQ_BAD ? "invalid p value in DMARC record"
+			*error_r = p_state == REQ_BAD ? "invalid p value in DMARC record"
 				 : sp_state == REQ_BAD ? "invalid sp value in DMARC record"
 				 : "invalid np value in DMARC record";
 			goto err;
 		}
-		/* RFC 7489 6.6.3: act as if "v=DMARC1; p=none" was published */
+		/* RFC 9989 4.10.1: act as if "v=DMARC1; p=none" was published */
 		rec->p = rec->sp = rec->np = DMARC_REQUEST_NONE;
 		rec->p_fallback = 1;
 		return 0;
 	}
-	rec->tags |= DMARC_TAG_P;
+	if (p_state == REQ_ABSENT)
+		rec->p = DMARC_REQUEST_NONE;	/* RFC 9989 4.7: as if p=none */
+	else
+		rec->tags |= DMARC_TAG_P;
 	if (sp_state == REQ_VALID)
 		rec->tags |= DMARC_TAG_SP;
 	else
@@ -402,5 +427,28 @@ dmarc_record_request_name(enum dmarc_request request)
 	case DMARC_REQUEST_QUARANTINE: return "quarantine";
 	case DMARC_REQUEST_REJECT: return "reject";
 	default: return "unspecified";
+	}
+}
+
+const char *
+dmarc_record_removed_tags(unsigned tags)
+{
+	/* every combination of the three, spelled in one order */
+	static const char *const names[8] = {
+		NULL, "pct", "rf", "pct,rf", "ri", "pct,ri", "rf,ri", "pct,rf,ri",
+	};
+	unsigned i = ((tags & DMARC_TAG_PCT) ? 1u : 0u) | ((tags & DMARC_TAG_RF) ? 2u : 0u)
+	    | ((tags & DMARC_TAG_RI) ? 4u : 0u);
+
+	return names[i];
+}
+
+const char *
+dmarc_record_psd_name(enum dmarc_psd psd)
+{
+	switch (psd) {
+	case DMARC_PSD_Y: return "y";
+	case DMARC_PSD_N: return "n";
+	default: return "u";
 	}
 }

@@ -90,12 +90,8 @@ orgdomain_source(const struct orgdomain *od)
 	return od->source;
 }
 
-/*
- * host_normalize - the one spelling of a host name, or -1 if it is not a
- * valid host name for DMARC purposes (see orgdomain.h).
- */
-static int
-host_normalize(const char *name, char *out, size_t size)
+int
+orgdomain_normalize(const char *name, char *out, size_t size)
 {
 	const char *error;
 	const char *last;
@@ -132,7 +128,7 @@ orgdomain_get(const struct orgdomain *od, const char *domain, char *out,
 
 	if (size > 0)
 		out[0] = '\0';
-	if (host_normalize(domain, name, sizeof(name)) < 0)
+	if (orgdomain_normalize(domain, name, sizeof(name)) < 0)
 		return -1;
 	if ((org = org_of(od, name)) == NULL)
 		return -1;
@@ -150,8 +146,8 @@ orgdomain_aligned(const struct orgdomain *od, const char *a, const char *b,
 	char na[ORGDOMAIN_BUFSIZE], nb[ORGDOMAIN_BUFSIZE];
 	const char *oa, *ob;
 
-	if (host_normalize(a, na, sizeof(na)) < 0
-	    || host_normalize(b, nb, sizeof(nb)) < 0)
+	if (orgdomain_normalize(a, na, sizeof(na)) < 0
+	    || orgdomain_normalize(b, nb, sizeof(nb)) < 0)
 		return 0;
 	if (strcmp(na, nb) == 0)
 		return 1;

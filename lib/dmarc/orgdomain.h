@@ -1,7 +1,7 @@
 /*
  * orgdomain - organizational domains (RFC 7489 3.2) and DMARC identifier
- * alignment (RFC 7489 3.1), computed over the Public Suffix List with
- * libpsl. libopendmarc 1.4.2 gets both wrong (one-character labels,
+ * alignment (RFC 7489 3.1) as before RFC 9989 (OrgDomainMethod psl),
+ * computed over the Public Suffix List with libpsl. libopendmarc 1.4.2 gets both wrong (one-character labels,
  * uppercase, wildcard rules, strict mode), so dmarcguard never asks it.
  *
  * Names: ASCII case does not matter and one trailing dot is ignored.
@@ -15,8 +15,8 @@
  * one label. The list is the whole PSL, ICANN and private sections alike,
  * as libpsl applies it and as most receivers do: the organizational domain
  * of a.b.github.io is b.github.io, not github.io. RFC 7489 leaves the list
- * to the receiver; DMARCbis replaces it with a DNS tree walk, which this
- * module does not do. Wildcard and exception rules follow the PSL
+ * to the receiver; RFC 9989 replaces it with a DNS tree walk
+ * (dmarc_treewalk.h), and this module serves OrgDomainMethod psl. Wildcard and exception rules follow the PSL
  * algorithm (*.ck with !www.ck: foo.ck is a suffix, a.www.ck has the
  * organizational domain www.ck). A TLD not in the list is a public suffix
  * by the PSL's implicit "*" rule, so the organizational domain of
@@ -81,6 +81,13 @@ const char *orgdomain_source(const struct orgdomain *od);
  */
 int orgdomain_get(const struct orgdomain *od, const char *domain, char *out,
 		  size_t size);
+
+/*
+ * orgdomain_normalize - the one spelling of a host name (lowercase, no
+ * trailing dot) into out, or -1 when it is not a valid host name for
+ * DMARC purposes (the rules above). Needs no list.
+ */
+int orgdomain_normalize(const char *name, char *out, size_t size);
 
 /*
  * orgdomain_aligned - 1 if identifiers a and b are aligned in this mode,

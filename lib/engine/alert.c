@@ -152,6 +152,8 @@ field_value(enum field_id id, const struct verdict *v, const struct line_values 
 	case FIELD_dry_run: return d->dry_run ? "yes" : NULL;
 	case FIELD_would: return d->dry_run ? action_name(d->would_action) : NULL;
 	case FIELD_problem: return v->dmarc_problem;
+	case FIELD_discovery: return v->discovery;
+	case FIELD_removed_tags: return v->removed_tags;
 	}
 	return NULL;
 }

@@ -45,7 +45,7 @@ enum alert_fields_presence {
 	X(p, ALWAYS, "published p, - without a record") \
 	X(sp, ALWAYS, "published sp, - without a record") \
 	X(pct, ALWAYS, "published pct, - without a record") \
-	X(published, ALWAYS, "what the published policy asks after pct and t=y") \
+	X(published, ALWAYS, "what the published policy asks after t=y") \
 	X(action, ALWAYS, "accept quarantine reject tempfail") \
 	X(reason, ALWAYS, "reason code") \
 	X(override, ALWAYS, "yes when the local policy raised the action") \
@@ -53,6 +53,8 @@ enum alert_fields_presence {
 	X(rule, OPTIONAL, "protect or relax, when a domain rule matched") \
 	X(dry_run, OPTIONAL, "yes, in dry-run mode") \
 	X(would, OPTIONAL, "the action dry-run mode did not take") \
-	X(problem, OPTIONAL, "cause of a DMARC temperror/permerror or internal error")
+	X(problem, OPTIONAL, "cause of a DMARC temperror/permerror or internal error") \
+	X(discovery, OPTIONAL, "treewalk or psl: how the DMARC record was found (OrgDomainMethod)") \
+	X(removed_tags, OPTIONAL, "tags RFC 9989 removed that the record still carries (pct, rf, ri): read, not acted on")
 
 #endif

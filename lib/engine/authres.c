@@ -179,9 +179,11 @@ put_dmarc(struct out *o, const struct verdict *v)
 		put_value(o, v->from_problem);
 	} else {
 		put(o, ";\n\tdmarc=%s", policy_outcome_name(v->dmarc));
+		/* RFC 9989 removed pct: the comment names the discovery method instead */
 		if (v->record_found)
-			put(o, " (p=%s sp=%s pct=%u dis=%s)", dmarc_record_request_name(v->p),
-			    dmarc_record_request_name(v->sp), v->pct, disposition(d->would_action));
+			put(o, " (p=%s sp=%s dis=%s discovery=%s)", dmarc_record_request_name(v->p),
+			    dmarc_record_request_name(v->sp), disposition(d->would_action),
+			    v->discovery != NULL ? v->discovery : "treewalk");
 		if (v->from_domain[0] != '\0') {
 			put(o, " header.from=");
 			put_value(o, v->from_domain);

@@ -7,7 +7,7 @@
  *   mx.example.org;
  *	spf=pass smtp.mailfrom=example.org;
  *	dkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;
- *	dmarc=fail (p=none sp=none pct=100 dis=quarantine) header.from=example.org
+ *	dmarc=fail (p=none sp=none dis=quarantine discovery=treewalk) header.from=example.org
  *	policy.dmarc=quarantine
  *
  * Headers that carry our authserv-id arrived from outside (we add ours

@@ -15,6 +15,7 @@
 #define DMARCGUARD_ENGINE_H
 
 #include "dkimv.h"
+#include "dmarc_discovery.h"
 #include "orgdomain.h"
 #include "resolver.h"
 
@@ -29,6 +30,9 @@ struct engine_settings {
 	struct resolver *shared_resolver;
 	struct resolver_settings resolver;
 	const char *public_suffix_list;	/* NULL or "": libpsl's built-in list */
+	/* how policy and organizational domains are found (default tree walk);
+	 * the list above is loaded either way */
+	enum dmarc_method org_domain_method;
 	struct dkimv_settings dkim;
 	unsigned spf_timeout_ms;	/* budget of one SPF check, 0: 2 x DNS timeout */
 	const char *receiver_name;	/* our host name, for SPF %{r} */

@@ -3,17 +3,22 @@
  * results, DMARC discovery, identifier alignment, the local policy, and
  * the Authentication-Results text, into m->verdict.
  *
- * DMARC outcome (RFC 7489 with our rule for DNS doubt):
+ * DMARC outcome (RFC 9989 with our rule for DNS doubt):
  *   an aligned SPF or DKIM pass          -> pass (whatever else failed)
- *   the _dmarc look-up failed for now    -> temperror
+ *   a _dmarc look-up failed for now      -> temperror
  *   no record / unusable record          -> none / permerror
- *   an aligned check failed for now      -> temperror (it might have passed)
+ *   an aligned check failed for now, or
+ *   a passing identifier's alignment
+ *   could not be worked out (tree walk)  -> temperror (it might have passed)
  *   otherwise                            -> fail
+ * Discovery and alignment use the engine's OrgDomainMethod (tree walk or
+ * Public Suffix List); pct is not acted on (RFC 9989 removed it).
  *
  * Thread-safety: one message, one thread at a time.
  */
 #include "message_state.h"
 #include "authres.h"
+#include "dmarc_align.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +94,47 @@ dkim_counts(const struct message *m, const struct dkimv_signature *sig)
 	    && strcmp(sig->reason, "partial-body") == 0;
 }
 
-/* collect_dkim - copy results; note aligned passes and aligned temperrors */
+/* align_ctx - how this engine finds organizational domains */
+static struct dmarc_align_ctx
+align_ctx(struct message *m)
+{
+	struct dmarc_align_ctx ctx = {
+		.method = engine_settings(m->engine)->org_domain_method,
+		.resolver = engine_resolver(m->engine),
+		.od = engine_orgdomain(m->engine),
+	};
+
+	return ctx;
+}
+
+/*
+ * aligned - whether an identifier that may decide DMARC is aligned with
+ * the From domain; a tree walk that failed for now sets *temp (the
+ * identifier might have been aligned) and counts as not aligned.
+ */
+static int
+aligned(struct message *m, const char *identifier, enum align_mode mode, int *temp)
+{
+	struct dmarc_align_ctx ctx = align_ctx(m);
+
+	switch (dmarc_align_check(&ctx, identifier, m->verdict.from_domain, mode, NULL)) {
+	case DMARC_ALIGN_YES:
+		return 1;
+	case DMARC_ALIGN_TEMPERROR:
+		*temp = 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * collect_dkim - copy results; note aligned passes and aligned temperrors.
+ * Alignment is worked out only for signatures that may decide DMARC (a
+ * pass, or a temperror that might have been one): RFC 9989 walks the tree
+ * for authenticated identifiers only, and a failed signature's d= is the
+ * sender's choice, so it must not buy DNS look-ups.
+ */
 static int
 collect_dkim(struct message *m, enum align_mode mode, int *pass, int *temp)
 {
@@ -111,9 +156,9 @@ collect_dkim(struct message *m, enum align_mode mode, int *pass, int *temp)
 		d->result = dkimv_result_name(sigs[i].result);
 		d->reason = sigs[i].reason;
 		d->counts = dkim_counts(m, &sigs[i]);
-		d->aligned = v->from_domain[0] != '\0'
-		    && orgdomain_aligned(engine_orgdomain(m->engine), sigs[i].domain,
-					 v->from_domain, mode);
+		if (v->from_domain[0] != '\0'
+		    && (d->counts || sigs[i].result == DKIMV_TEMPERROR))
+			d->aligned = aligned(m, sigs[i].domain, mode, temp);
 		if (d->aligned && d->counts)
 			*pass = 1;
 		if (d->aligned && sigs[i].result == DKIMV_TEMPERROR)
@@ -136,6 +181,7 @@ record_facts(struct message *m)
 	if (v->from_problem != NULL)
 		return;		/* no discovery was made: m->dmarc is all zero */
 	v->policy_domain = d->domain;
+	v->discovery = dmarc_discovery_method_name(d->method);
 	v->record_found = d->status == DMARC_DISCOVERY_FOUND;
 	if (!v->record_found)
 		return;
@@ -144,6 +190,7 @@ record_facts(struct message *m)
 	v->np = d->record.np;
 	v->pct = d->record.pct;
 	v->testing = d->record.testing;
+	v->removed_tags = dmarc_record_removed_tags(d->record.tags);
 	v->adkim = d->record.adkim == ALIGN_STRICT ? 's' : 'r';
 	v->aspf = d->record.aspf == ALIGN_STRICT ? 's' : 'r';
 	v->from_org_domain = d->from_org_domain;
@@ -182,10 +229,7 @@ decide(struct message *m, int aligned_pass, int aligned_temp)
 		.author_domain = v->from_domain[0] ? v->from_domain : NULL,
 		.outcome = v->dmarc,
 		.request = dmarc_discovery_request(&m->dmarc),
-		.pct = v->record_found ? v->pct : 100,
 		.testing = v->testing,
-		/* only pct < 100 samples; glibc 2.36 makes each draw a getrandom call */
-		.pct_sample = v->record_found && v->pct < 100 ? arc4random_uniform(100) : 0,
 		.aligned_pass = aligned_pass,
 		.aligned_temperror = aligned_temp,
 		.client_authenticated = m->authenticated,
@@ -226,7 +270,8 @@ message_verdict_evaluate(struct message *m)
 	run_spf(m);
 	if (v->from_problem == NULL) {
 		dmarc_discovery_lookup(engine_resolver(m->engine), engine_orgdomain(m->engine),
-			       v->from_domain, &m->dmarc);
+				       engine_settings(m->engine)->org_domain_method,
+				       v->from_domain, &m->dmarc);
 		if (m->dmarc.status == DMARC_DISCOVERY_FOUND) {
 			adkim = m->dmarc.record.adkim;
 			aspf = m->dmarc.record.aspf;
@@ -240,11 +285,13 @@ message_verdict_evaluate(struct message *m)
 		internal_error(m, "dkim-eom");
 		return;
 	}
-	if (v->from_domain[0] != '\0' && m->spf.domain[0] != '\0') {
-		v->spf.aligned = orgdomain_aligned(engine_orgdomain(m->engine), m->spf.domain,
-						   v->from_domain, aspf);
+	/* as for DKIM, only an SPF result that may decide DMARC is aligned */
+	if (v->from_domain[0] != '\0' && m->spf.domain[0] != '\0'
+	    && (m->spf.result == SPF_EVAL_PASS || m->spf.result == SPF_EVAL_TEMPERROR)) {
+		v->spf.aligned = aligned(m, m->spf.domain, aspf, &spf_temp);
 		spf_pass = v->spf.aligned && m->spf.result == SPF_EVAL_PASS;
-		spf_temp = v->spf.aligned && m->spf.result == SPF_EVAL_TEMPERROR;
+		if (v->spf.aligned && m->spf.result == SPF_EVAL_TEMPERROR)
+			spf_temp = 1;
 	}
 	v->dmarc = v->from_problem != NULL ? DMARC_OUTCOME_PERMERROR
 	    : outcome(m, dkim_pass || spf_pass, dkim_temp || spf_temp);

@@ -20,7 +20,8 @@ struct verdict_spf {
 	const char *domain;		/* the domain checked */
 	const char *helo_result;	/* HELO identity's result when checked, else NULL */
 	const char *problem;		/* short text for errors, or "" */
-	int aligned;			/* domain aligned with the From domain */
+	int aligned;			/* domain aligned with the From domain
+					 * (worked out for pass and temperror only) */
 };
 
 struct verdict_dkim {
@@ -29,7 +30,8 @@ struct verdict_dkim {
 	const char *algorithm;		/* a= */
 	const char *result;		/* pass fail policy neutral temperror permerror none */
 	const char *reason;		/* short text, or NULL */
-	int aligned;			/* d= aligned with the From domain */
+	int aligned;			/* d= aligned with the From domain
+					 * (worked out for a pass or temperror only) */
 	int counts;			/* a pass that may decide DMARC */
 };
 
@@ -53,8 +55,14 @@ struct verdict {
 	const char *policy_domain;	/* where the record was found, or "" */
 	int record_found;
 	enum dmarc_request p, sp, np;
-	unsigned pct;
+	unsigned pct;			/* as published (100 by default); not acted on */
 	int testing;
+	/* how the policy was looked for, RFC 9990's discovery_method:
+	 * "treewalk" or "psl"; NULL when no discovery was made */
+	const char *discovery;
+	/* tags RFC 9989 removed that the record still carries ("pct",
+	 * "pct,ri", ...), read and not acted on; NULL when none */
+	const char *removed_tags;
 	char adkim, aspf;		/* 'r' or 's' */
 	int from_org_domain;		/* record came from the organizational domain */
 

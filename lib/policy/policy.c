@@ -52,17 +52,11 @@ lower(enum dmarc_request r)
 	return r == DMARC_REQUEST_UNSPECIFIED ? r : DMARC_REQUEST_NONE;
 }
 
-/* published_disposition - p/sp/np after pct sampling and t=y */
+/* published_disposition - p/sp/np after t=y (RFC 9989 4.7: one level below) */
 static enum dmarc_request
 published_disposition(const struct policy_input *in)
 {
-	enum dmarc_request r = in->request;
-
-	if (in->pct < 100 && in->pct_sample >= in->pct)
-		r = lower(r);
-	if (in->testing)
-		r = lower(r);
-	return r;
+	return in->testing ? lower(in->request) : in->request;
 }
 
 static enum action

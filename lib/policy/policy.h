@@ -2,10 +2,12 @@
  * policy - the local policy: from a DMARC evaluation to the action taken.
  *
  * The published DMARC disposition is an input, not the decision. The
- * action is the stricter of the published disposition (after pct sampling
- * and t=y, each of which lowers reject to quarantine and quarantine to
- * none) and the local floor (default quarantine, also for p=none, pct=0 and
- * t=y), unless an exemption applies:
+ * action is the stricter of the published disposition (after t=y, which
+ * lowers reject to quarantine and quarantine to none, RFC 9989 4.7) and
+ * the local floor (default quarantine, also for p=none and t=y), unless
+ * an exemption applies. RFC 9989 removed pct: nothing is sampled, a
+ * record's pct changes nothing here.
+ *
  *
  *  - authenticated clients (when ignore_authenticated) and trusted
  *    networks are our own users: nothing is enforced, reason exempt-*;
@@ -69,9 +71,7 @@ struct policy_input {
 	const char *author_domain;
 	enum dmarc_outcome outcome;
 	enum dmarc_request request;	/* the applicable p, sp or np */
-	unsigned pct;			/* 0..100 */
 	int testing;			/* t=y */
-	unsigned pct_sample;		/* 0..99, drawn by the caller */
 	int aligned_pass;		/* an aligned SPF or DKIM pass (also without a record) */
 	int aligned_temperror;		/* an aligned SPF or DKIM check failed temporarily */
 	int client_authenticated;
@@ -84,7 +84,7 @@ struct policy_input {
 struct policy_decision {
 	enum action action;		/* what to do (accept in dry run) */
 	enum action would_action;	/* what we would do without dry run */
-	enum dmarc_request published;	/* after pct and t=y lowering */
+	enum dmarc_request published;	/* after t=y lowering */
 	enum action published_action;	/* what the published policy alone asks */
 	int raised;			/* local policy went above published */
 	int dry_run;

@@ -15,6 +15,7 @@
 	     "spf_id=mailfrom dkim=none dmarc=fail policy_domain=none.example p=none sp=none " \
 	     "pct=100 published=none"
 #define DOC_LINE HEAD " action=quarantine reason=dmarc-fail-local-floor override=yes"
+#define DOC_LINE_NOW DOC_LINE " discovery=treewalk"	/* as docs/alerts.md shows it */
 
 static const struct {
 	const char *what;
@@ -23,7 +24,9 @@ static const struct {
 	enum record_action want_action, want_would;
 	int want_override, want_dry_run;
 } cases[] = {
-	{ "the line of docs/alerts.md", DOC_LINE, NULL, ACT_QUARANTINE, ACT_QUARANTINE, 1, 0 },
+	{ "the line of docs/alerts.md", DOC_LINE_NOW, NULL, ACT_QUARANTINE, ACT_QUARANTINE, 1, 0 },
+	{ "the line before RFC 9989 (no discovery)", DOC_LINE, NULL, ACT_QUARANTINE,
+	  ACT_QUARANTINE, 1, 0 },
 	{ "dry run", HEAD " action=accept reason=dmarc-fail-local-floor override=yes"
 	  " dry_run=yes would=quarantine", NULL, ACT_ACCEPT, ACT_QUARANTINE, 1, 1 },
 	{ "optional fields", HEAD " action=accept reason=exempt-trusted-network override=no"
@@ -92,6 +95,24 @@ START_TEST(test_fields_by_name)
 	ck_assert_int_eq(r.dmarc_code, DM_FAIL);
 	ck_assert_ptr_null(r.exempt);
 	ck_assert_ptr_null(r.would);
+	ck_assert_ptr_null(r.discovery);
+	ck_assert_ptr_null(r.removed_tags);
+}
+END_TEST
+
+/* RFC 9989's optional fields: the discovery method and the removed tags */
+START_TEST(test_rfc9989_fields)
+{
+	static const char line[] = DOC_LINE " problem=timeout discovery=treewalk"
+				   " removed_tags=pct,ri";
+	char scratch[2048];
+	struct record r;
+	const char *why;
+
+	ck_assert_int_eq(record_parse(&r, line, strlen(line), scratch, sizeof(scratch), &why), 0);
+	ck_assert_str_eq(r.problem, "timeout");
+	ck_assert_str_eq(r.discovery, "treewalk");
+	ck_assert_str_eq(r.removed_tags, "pct,ri");
 }
 END_TEST
 
@@ -103,6 +124,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_parse, 0, TEST_ROWS(cases));
 	tcase_add_test(tc, test_fields_by_name);
+	tcase_add_test(tc, test_rfc9989_fields);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -45,4 +45,10 @@ struct resolver *dns_fixture_resolver(const char *nameservers, unsigned timeout_
  */
 struct engine *dns_fixture_engine(unsigned timeout_ms);
 
+/*
+ * dns_fixture_engine_method - the same with OrgDomainMethod `method`, an
+ * enum dmarc_method value (this header stays below lib/dmarc)
+ */
+struct engine *dns_fixture_engine_method(unsigned timeout_ms, int method);
+
 #endif

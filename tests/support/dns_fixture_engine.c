@@ -17,11 +17,18 @@
 struct engine *
 dns_fixture_engine(unsigned timeout_ms)
 {
+	return dns_fixture_engine_method(timeout_ms, DMARC_METHOD_TREEWALK);
+}
+
+struct engine *
+dns_fixture_engine_method(unsigned timeout_ms, int method)
+{
 	struct engine_settings es;
 	struct engine *e;
 	const char *error = NULL;
 
 	engine_settings_init(&es);
+	es.org_domain_method = (enum dmarc_method)method;
 	es.resolver.nameservers = dns_fixture_address();
 	es.resolver.timeout_ms = timeout_ms;
 	e = engine_new(&es, &error);

@@ -58,3 +58,8 @@ for i in $(seq 1 11); do m=$(printf '%s\n' "$m" | sign rsa2048 sel other.example
 printf '%s\n' "$m" > signed-many.eml
 # Two From fields: ambiguous, rejected.
 msg 'Policy Desk <desk@none.example>' twofrom 'From: Other <x@other.example>' > unsigned-two-from.eml
+# RFC 9989 tree walk cases (tests/zones/tw.example.zone, bank.example.zone):
+# an SPF pass whose alignment needs a walk through a SERVFAIL, and the
+# B.4.3 domains where the tree walk and the PSL disagree on alignment.
+msg 'Policy Desk <desk@tw.example>' tw-sf > unsigned-tw.eml
+msg 'Policy Desk <desk@giant.bank.example>' b43 > unsigned-giant-bank.eml
