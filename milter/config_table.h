@@ -30,6 +30,7 @@ enum config_type {
 	CONFIG_RULES_FILE,	/* path of a domain rules file, loaded now */
 	CONFIG_REPLY_TEXT,	/* SMTP reply text: printable, no CR/LF */
 	CONFIG_AUTHSERV_ID,	/* token; "HOSTNAME" means this host's name */
+	CONFIG_REPORT_STORE,	/* report store URI (report_store.h), or empty */
 };
 
 struct config_key {

@@ -11,6 +11,7 @@
 #include "macro_guard.h"
 #include "preflight.h"
 #include "process.h"
+#include "report_recorder.h"
 #include "runtime.h"
 #include "version.h"
 
@@ -31,12 +32,14 @@
  */
 static const char *const restart_keys[] = {
 	"Socket", "SocketMode", "SocketGroup", "UserID", "PidFile", "Syslog", "SyslogFacility",
-	"Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize",
+	"Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize", "ReportStore",
+	"ReportQueueSize",
 };
 
 struct reload_args {
 	const char *config_path;
 	struct resolver *resolver;
+	struct report_recorder *recorder;	/* NULL without ReportStore */
 	sigset_t signals;
 };
 
@@ -54,7 +57,7 @@ warn_restart_keys(const struct config *old, const struct config *new)
 }
 
 static void
-reload(const char *path, struct resolver *resolver)
+reload(const char *path, struct resolver *resolver, struct report_recorder *recorder)
 {
 	char error[1024];
 	const char *why = NULL;
@@ -82,6 +85,7 @@ reload(const char *path, struct resolver *resolver)
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", why);
 		return;
 	}
+	rt->recorder = recorder;
 	runtime_install(rt);
 	log_msg(LOG_NOTICE, "configuration reloaded from %s", path ? path : "(embedded defaults)");
 }
@@ -94,7 +98,7 @@ reload_main(void *arg)
 
 	for (;;) {
 		if (sigwait(&a->signals, &sig) == 0 && sig == SIGUSR1)
-			reload(a->config_path, a->resolver);
+			reload(a->config_path, a->resolver, a->recorder);
 	}
 	return NULL;
 }
@@ -229,12 +233,18 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 		snprintf(error, sizeof(error), "%s", why);
 		goto fail;
 	}
+	if (config->report_store[0] != '\0' && (reload_args.recorder = report_recorder_new(
+			config->report_store, config->report_queue_size, &why)) == NULL) {
+		snprintf(error, sizeof(error), "%s", why);
+		goto fail;
+	}
 	if ((rt = runtime_new(config, reload_args.resolver, &why)) == NULL) {
 		snprintf(error, sizeof(error), "%s", why);
 		config = NULL;
 		goto fail;
 	}
 	config = NULL;
+	rt->recorder = reload_args.recorder;
 	runtime_install(rt);
 	if (pthread_create(&reloader, NULL, reload_main, &reload_args) != 0) {
 		snprintf(error, sizeof(error), "cannot start the reload thread");
@@ -251,9 +261,12 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	runtime_shutdown();
-	/* a connection that outlived the drain may still use the resolver */
-	if (filter_active_connections() == 0)
+	/* a connection that outlived the drain may still use the resolver
+	 * and the recorder; the recorder writes what is queued when freed */
+	if (filter_active_connections() == 0) {
+		report_recorder_free(&reload_args.recorder, NULL);
 		resolver_free(&reload_args.resolver);
+	}
 	if (process_remove_pidfile(pid_file, error, sizeof(error)) < 0)
 		log_msg(LOG_WARNING, "%s", error);
 	log_msg(LOG_NOTICE, "stopped");
@@ -264,6 +277,7 @@ fail:
 		fprintf(stderr, "dmarcguard: cannot start: %s\n", error);
 	config_unref(&config);
 	runtime_shutdown();
+	report_recorder_free(&reload_args.recorder, NULL);
 	resolver_free(&reload_args.resolver);
 	return 1;
 }

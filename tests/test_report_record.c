@@ -130,7 +130,7 @@ START_TEST(test_from_verdict)
 	ck_assert_int_eq(report_record_wanted(&rows[_i].v), rows[_i].wanted);
 	ck_assert_int_eq(report_record_from_verdict(&rows[_i].v, 86400 * 20000 + 5, &rec,
 						    &error), 0);
-	ck_assert_str_eq(report_disposition_name(rec.disposition), rows[_i].disposition);
+	ck_assert_str_eq(report_record_disposition_name(rec.disposition), rows[_i].disposition);
 	ck_assert_msg(rec.dkim_aligned == rows[_i].dkim_aligned, "%s: dkim", rows[_i].what);
 	ck_assert_msg(rec.spf_aligned == rows[_i].spf_aligned, "%s: spf", rows[_i].what);
 	ck_assert_int_eq(report_record_reasons_format(&rec, reasons, sizeof(reasons)), 0);
@@ -234,7 +234,7 @@ static const struct {
 
 START_TEST(test_override_type)
 {
-	ck_assert_int_eq(report_override_type(overrides[_i].code), overrides[_i].want);
+	ck_assert_int_eq(report_record_override_type(overrides[_i].code), overrides[_i].want);
 }
 END_TEST
 

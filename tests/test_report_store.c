@@ -54,7 +54,7 @@ rec(int64_t time, const char *domain, const char *ip, const char *from, const ch
 	snprintf(r.spf_result, sizeof(r.spf_result), "%s", spf);
 	r.spf_aligned = strcmp(spf, "pass") == 0;
 	ck_assert_int_eq(report_record_dkim_parse(dkim, &r), 0);
-	ck_assert_int_eq(report_disposition_parse(disposition, &r.disposition), 0);
+	ck_assert_int_eq(report_record_disposition_parse(disposition, &r.disposition), 0);
 	ck_assert_int_eq(report_record_reasons_parse(reasons, &r), 0);
 	return r;
 }
@@ -76,7 +76,7 @@ collect(const struct report_record *r, uint64_t count, void *ctx)
 	report_record_dkim_format(r, dkim, sizeof(dkim));
 	report_record_reasons_format(r, reasons, sizeof(reasons));
 	snprintf(s->lines[s->n], sizeof(s->lines[0]), "%s %s [%s] %s %s [%s]", r->source_ip,
-		 r->header_from, dkim, r->spf_result, report_disposition_name(r->disposition),
+		 r->header_from, dkim, r->spf_result, report_record_disposition_name(r->disposition),
 		 reasons);
 	s->counts[s->n++] = count;
 	s->total += count;
@@ -121,6 +121,7 @@ START_TEST(test_aggregate)
 	ck_assert_msg(st != NULL, "%s", error);
 	batch[6].policy.p = DMARC_REQUEST_QUARANTINE;	/* the newest row's policy wins */
 	batch[6].policy.testing = 1;
+	snprintf(batch[6].policy.rua, sizeof(batch[6].policy.rua), "mailto:d@a.example");
 	ck_assert_int_eq(report_store_append(st, batch, 4, &why), 0);
 	ck_assert_int_eq(report_store_append(st, batch + 4, TEST_ROWS(batch) - 4, &why), 0);
 	ck_assert_int_eq(report_store_domains(st, DAY, collect_domain, domains, &why), 0);
@@ -129,6 +130,7 @@ START_TEST(test_aggregate)
 	ck_assert_str_eq(pol.domain, "a.example");
 	ck_assert_int_eq(pol.p, DMARC_REQUEST_QUARANTINE);
 	ck_assert_int_eq(pol.testing, 1);
+	ck_assert_str_eq(pol.rua, "mailto:d@a.example");
 	ck_assert_int_eq(seen.n, 4);
 	ck_assert_int_eq(seen.total, 7);
 	ck_assert_str_eq(seen.lines[0], "192.0.2.1 a.example [a.example s pass] pass pass []");

@@ -40,7 +40,7 @@ static const char *const discovery_names[] = { "", "psl", "treewalk" };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 int
-report_override_type(const char *code)
+report_record_override_type(const char *code)
 {
 	if (code == NULL)
 		return -1;
@@ -55,19 +55,19 @@ report_override_type(const char *code)
 }
 
 const char *
-report_disposition_name(enum report_disposition d)
+report_record_disposition_name(enum report_disposition d)
 {
 	return (size_t)d < COUNT(disposition_names) ? disposition_names[d] : "none";
 }
 
 const char *
-report_override_name(enum report_override o)
+report_record_override_name(enum report_override o)
 {
 	return (size_t)o < COUNT(override_names) ? override_names[o] : "other";
 }
 
 const char *
-report_discovery_name(enum report_discovery d)
+report_record_discovery_name(enum report_discovery d)
 {
 	return (size_t)d < COUNT(discovery_names) ? discovery_names[d] : "";
 }
@@ -83,7 +83,7 @@ parse_word(const char *word, const char *const *names, size_t n)
 }
 
 int
-report_disposition_parse(const char *word, enum report_disposition *d_r)
+report_record_disposition_parse(const char *word, enum report_disposition *d_r)
 {
 	int i = parse_word(word, disposition_names, COUNT(disposition_names));
 
@@ -94,7 +94,7 @@ report_disposition_parse(const char *word, enum report_disposition *d_r)
 }
 
 int
-report_override_parse(const char *word, enum report_override *o_r)
+report_record_override_parse(const char *word, enum report_override *o_r)
 {
 	int i = parse_word(word, override_names, COUNT(override_names));
 
@@ -105,7 +105,7 @@ report_override_parse(const char *word, enum report_override *o_r)
 }
 
 int
-report_discovery_parse(const char *word, enum report_discovery *d_r)
+report_record_discovery_parse(const char *word, enum report_discovery *d_r)
 {
 	int i = parse_word(word, discovery_names, COUNT(discovery_names));
 
@@ -116,7 +116,7 @@ report_discovery_parse(const char *word, enum report_discovery *d_r)
 }
 
 int
-report_request_parse(const char *word, enum dmarc_request *r_r)
+report_record_request_parse(const char *word, enum dmarc_request *r_r)
 {
 	static const char *const names[] = { "", "none", "quarantine", "reject" };
 	int i = parse_word(word, names, COUNT(names));
@@ -217,7 +217,7 @@ reasons(const struct verdict *v, struct report_record *rec)
 		else if (v->pct < 100)
 			add_reason(rec, REPORT_OVERRIDE_OTHER, "sampled_out");
 	}
-	type = report_override_type(v->decision.reason);
+	type = report_record_override_type(v->decision.reason);
 	if (type >= 0)
 		add_reason(rec, (enum report_override)type, v->decision.reason);
 	else if (rec->reason_count == 0)
@@ -241,6 +241,11 @@ report_record_from_verdict(const struct verdict *v, int64_t now, struct report_r
 		*error_r = "report: a field is longer than a report record holds";
 		return -1;
 	}
+	if (v->rua != NULL && strlen(v->rua) >= sizeof(p->rua)) {
+		*error_r = "report: rua longer than a report record holds";
+		return -1;
+	}
+	snprintf(p->rua, sizeof(p->rua), "%s", v->rua != NULL ? v->rua : "");
 	p->p = v->p;
 	p->sp = v->sp;
 	p->np = v->np;
@@ -309,7 +314,7 @@ report_record_reasons_format(const struct report_record *rec, char *buf, size_t 
 	for (size_t i = 0; i < rec->reason_count; i++) {
 		const char *comment = rec->reasons[i].comment;
 
-		if (append(buf, size, &len, report_override_name(rec->reasons[i].type),
+		if (append(buf, size, &len, report_record_override_name(rec->reasons[i].type),
 			   comment[0] != '\0' ? comment : NULL, NULL) < 0)
 			return -1;
 	}
@@ -368,7 +373,7 @@ report_record_reasons_parse(const char *text, struct report_record *rec)
 			return -1;
 		r = &rec->reasons[rec->reason_count++];
 		r->comment[0] = '\0';
-		if (next_word(&p, type, sizeof(type)) < 0 || report_override_parse(type, &r->type) < 0)
+		if (next_word(&p, type, sizeof(type)) < 0 || report_record_override_parse(type, &r->type) < 0)
 			return -1;
 		if (*p == ' ' && (p++, next_word(&p, r->comment, sizeof(r->comment)) < 0))
 			return -1;

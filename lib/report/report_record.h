@@ -36,6 +36,7 @@
 #define REPORT_COMMENT_SIZE 48
 #define REPORT_DKIM_MAX 8		/* signatures kept per message */
 #define REPORT_REASON_MAX 3
+#define REPORT_RUA_SIZE 1024		/* rua as published, for the destinations */
 
 enum report_discovery {
 	REPORT_DISCOVERY_UNKNOWN,	/* not written to the XML */
@@ -79,6 +80,7 @@ struct report_policy {
 	int testing;				/* t=y */
 	int psd;				/* 1 y, 0 n, -1 unknown */
 	enum report_discovery discovery;
+	char rua[REPORT_RUA_SIZE];		/* as published (not in the XML) */
 };
 
 struct report_record {
@@ -116,8 +118,8 @@ int report_record_wanted(const struct verdict *v);
 int report_record_from_verdict(const struct verdict *v, int64_t now,
 			       struct report_record *rec, const char **error_r);
 
-/* report_override_type - the reason type for our reason code, or -1: none */
-int report_override_type(const char *reason_code);
+/* report_record_override_type - the reason type for our reason code, or -1: none */
+int report_record_override_type(const char *reason_code);
 
 /*
  * report_record_dkim_format/_reasons_format - the signatures ("domain
@@ -132,15 +134,15 @@ int report_record_dkim_parse(const char *text, struct report_record *rec);
 int report_record_reasons_parse(const char *text, struct report_record *rec);
 
 /* Names as RFC 9990 writes them */
-const char *report_disposition_name(enum report_disposition d);
-const char *report_override_name(enum report_override o);
-const char *report_discovery_name(enum report_discovery d);	/* "" when unknown */
+const char *report_record_disposition_name(enum report_disposition d);
+const char *report_record_override_name(enum report_override o);
+const char *report_record_discovery_name(enum report_discovery d);	/* "" when unknown */
 
-/* report_disposition_parse/_override_parse/_discovery_parse - 0, or -1 for an unknown word */
-int report_disposition_parse(const char *word, enum report_disposition *d_r);
-int report_override_parse(const char *word, enum report_override *o_r);
-int report_discovery_parse(const char *word, enum report_discovery *d_r);
-/* report_request_parse - "none", "quarantine", "reject", or "" as unspecified */
-int report_request_parse(const char *word, enum dmarc_request *r_r);
+/* report_record_disposition_parse/_override_parse/_discovery_parse - 0, or -1 for an unknown word */
+int report_record_disposition_parse(const char *word, enum report_disposition *d_r);
+int report_record_override_parse(const char *word, enum report_override *o_r);
+int report_record_discovery_parse(const char *word, enum report_discovery *d_r);
+/* report_record_request_parse - "none", "quarantine", "reject", or "" as unspecified */
+int report_record_request_parse(const char *word, enum dmarc_request *r_r);
 
 #endif

@@ -40,7 +40,7 @@ static const char schema_sql[] =
 	" envelope_to TEXT NOT NULL, policy_domain TEXT NOT NULL,"
 	" p TEXT NOT NULL, sp TEXT NOT NULL, np TEXT NOT NULL, adkim TEXT NOT NULL,"
 	" aspf TEXT NOT NULL, testing INTEGER NOT NULL, psd INTEGER NOT NULL,"
-	" discovery TEXT NOT NULL, dkim TEXT NOT NULL, spf_domain TEXT NOT NULL,"
+	" discovery TEXT NOT NULL, rua TEXT NOT NULL, dkim TEXT NOT NULL, spf_domain TEXT NOT NULL,"
 	" spf_scope TEXT NOT NULL, spf_result TEXT NOT NULL, dkim_aligned INTEGER NOT NULL,"
 	" spf_aligned INTEGER NOT NULL, disposition TEXT NOT NULL, reasons TEXT NOT NULL);"
 	"CREATE INDEX message_day_domain ON message (day, policy_domain);"
@@ -167,14 +167,15 @@ bind_record(sqlite3_stmt *st, const struct report_record *r, char *dkim, size_t 
 	sqlite3_bind_text(st, i++, aspf, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, i++, p->testing);
 	sqlite3_bind_int(st, i++, p->psd);
-	sqlite3_bind_text(st, i++, report_discovery_name(p->discovery), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, report_record_discovery_name(p->discovery), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, p->rua, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, i++, dkim, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, i++, r->spf_domain, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, i++, r->spf_scope, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, i++, r->spf_result, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, i++, r->dkim_aligned);
 	sqlite3_bind_int(st, i++, r->spf_aligned);
-	sqlite3_bind_text(st, i++, report_disposition_name(r->disposition), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, report_record_disposition_name(r->disposition), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, i++, reasons, -1, SQLITE_TRANSIENT);
 	return 0;
 }
@@ -193,9 +194,9 @@ sqlite_append(struct report_store *base, const struct report_record *recs, size_
 		return -1;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO message (time, day, source_ip, header_from,"
 			       " envelope_from, envelope_to, policy_domain, p, sp, np, adkim, aspf,"
-			       " testing, psd, discovery, dkim, spf_domain, spf_scope, spf_result,"
+			       " testing, psd, discovery, rua, dkim, spf_domain, spf_scope, spf_result,"
 			       " dkim_aligned, spf_aligned, disposition, reasons) VALUES (?, ?, ?,"
-			       " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		fail(s, "preparing the insert", error_r);
 		goto err;
@@ -267,8 +268,8 @@ read_policy(struct sqlite_store *s, const char *domain, int64_t day, struct repo
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	if (sqlite3_prepare_v2(s->db, "SELECT p, sp, np, adkim, aspf, testing, psd, discovery"
-			       " FROM message WHERE day = ? AND policy_domain = ?"
+	if (sqlite3_prepare_v2(s->db, "SELECT p, sp, np, adkim, aspf, testing, psd, discovery,"
+			       " rua FROM message WHERE day = ? AND policy_domain = ?"
 			       " ORDER BY time DESC, id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "reading the policy", error_r);
 	sqlite3_bind_int64(st, 1, day);
@@ -276,14 +277,15 @@ read_policy(struct sqlite_store *s, const char *domain, int64_t day, struct repo
 	rc = sqlite3_step(st);
 	copy(p->domain, sizeof(p->domain), domain);
 	if (rc == SQLITE_ROW) {
-		report_request_parse(text(st, 0), &p->p);
-		report_request_parse(text(st, 1), &p->sp);
-		report_request_parse(text(st, 2), &p->np);
+		report_record_request_parse(text(st, 0), &p->p);
+		report_record_request_parse(text(st, 1), &p->sp);
+		report_record_request_parse(text(st, 2), &p->np);
 		p->adkim = text(st, 3)[0] == 's' ? 's' : 'r';
 		p->aspf = text(st, 4)[0] == 's' ? 's' : 'r';
 		p->testing = sqlite3_column_int(st, 5);
 		p->psd = sqlite3_column_int(st, 6);
-		report_discovery_parse(text(st, 7), &p->discovery);
+		report_record_discovery_parse(text(st, 7), &p->discovery);
+		copy(p->rua, sizeof(p->rua), text(st, 8));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -322,7 +324,7 @@ sqlite_aggregate(struct report_store *base, const char *domain, int64_t day,
 		rec.dkim_aligned = sqlite3_column_int(st, 8);
 		rec.spf_aligned = sqlite3_column_int(st, 9);
 		if (report_record_dkim_parse(text(st, 4), &rec) < 0
-		    || report_disposition_parse(text(st, 10), &rec.disposition) < 0
+		    || report_record_disposition_parse(text(st, 10), &rec.disposition) < 0
 		    || report_record_reasons_parse(text(st, 11), &rec)) {
 			sqlite3_finalize(st);
 			*error_r = "sqlite: a stored row is not in the form this program writes";

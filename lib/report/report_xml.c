@@ -129,7 +129,7 @@ policy_published(struct report_xml *x, const struct report_policy *p)
 
 	tag(x, 1, "<policy_published>");
 	element(x, 2, "domain", p->domain);
-	optional(x, 2, "discovery_method", report_discovery_name(p->discovery));
+	optional(x, 2, "discovery_method", report_record_discovery_name(p->discovery));
 	element(x, 2, "p", p->p ? dmarc_record_request_name(p->p) : "none");
 	if (p->sp)
 		element(x, 2, "sp", dmarc_record_request_name(p->sp));
@@ -189,12 +189,12 @@ report_xml_record(struct report_xml *x, const struct report_record *r, uint64_t 
 	element(x, 3, "source_ip", r->source_ip);
 	number(x, 3, "count", (int64_t)count);
 	tag(x, 3, "<policy_evaluated>");
-	element(x, 4, "disposition", report_disposition_name(r->disposition));
+	element(x, 4, "disposition", report_record_disposition_name(r->disposition));
 	element(x, 4, "dkim", r->dkim_aligned ? "pass" : "fail");
 	element(x, 4, "spf", r->spf_aligned ? "pass" : "fail");
 	for (size_t i = 0; i < r->reason_count; i++) {
 		tag(x, 4, "<reason>");
-		element(x, 5, "type", report_override_name(r->reasons[i].type));
+		element(x, 5, "type", report_record_override_name(r->reasons[i].type));
 		optional(x, 5, "comment", r->reasons[i].comment);
 		tag(x, 4, "</reason>");
 	}
