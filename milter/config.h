@@ -75,6 +75,7 @@ struct config {
 	char *report_org_name;
 	char *report_from;
 	char *report_contact;
+	char *report_sendmail;
 };
 
 /*

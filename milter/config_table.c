@@ -112,6 +112,8 @@ const struct config_key config_keys[] = {
 	  "From address of the reports; its domain is the submitter (needed to send)" },
 	{ "ReportContact", CONFIG_STRING, "", F(report_contact), 0, 0,
 	  "extra_contact_info of the reports, e.g. a web page (empty: left out)" },
+	{ "ReportSendmail", CONFIG_STRING, "/usr/sbin/sendmail -i -t", F(report_sendmail), 0, 0,
+	  "the MTA's sendmail command that dmarcguard-reports hands each report to" },
 };
 
 const size_t config_keys_count = sizeof(config_keys) / sizeof(config_keys[0]);

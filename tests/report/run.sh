@@ -179,8 +179,8 @@ perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>); my ($n) = grep { $_-
 	exit !($n && $n->{messages} == '"$want_recorded"' && $n->{failing} == 2)' <"$tmp/show.json" || { cat "$tmp/show.json"; fail "show --json"; }
 
 # bad usage is refused with exit status 2
-st=0; "$reports" -c "$tmp/conf" send --period today >/dev/null 2>&1 || st=$?
-[ "$st" -eq 2 ] || fail "send without --dry-run: exit $st"
+st=0; "$reports" -c "$tmp/conf" send --period today --dry-run >/dev/null 2>&1 || st=$?
+[ "$st" -eq 2 ] || fail "--dry-run without --outdir: exit $st"
 st=0; "$reports" -c "$tmp/conf" show --period 2026-02-30 >/dev/null 2>&1 || st=$?
 [ "$st" -eq 2 ] || fail "a bad date: exit $st"
 st=0; "$reports" -c "$tmp/conf" expire --older-than soon >/dev/null 2>&1 || st=$?

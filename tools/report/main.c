@@ -2,12 +2,14 @@
  * dmarcguard-reports - DMARC aggregate reports (RFC 9990) from what the
  * daemon recorded in its ReportStore.
  *
- *   dmarcguard-reports [-c FILE] send [--period P] --dry-run --outdir DIR
+ *   dmarcguard-reports [-c FILE] send [--period P] [--dry-run --outdir DIR]
  *   dmarcguard-reports [-c FILE] show [--domain D] [--period P] [--json]
  *   dmarcguard-reports [-c FILE] expire --older-than 90d
  *
  * The configuration is the daemon's file (ReportStore, ReportFrom,
- * ReportOrgName, ReportContact), read by the daemon's own parser. A
+ * ReportOrgName, ReportContact, ReportSendmail, and Nameservers and
+ * PublicSuffixList for the external destination check), read by the
+ * daemon's own parser. A
  * period is yesterday (the default), today or YYYY-MM-DD, one UTC day.
  * Exit status: 0 done, 1 a store or file failed, 2 bad usage or
  * configuration.
@@ -19,7 +21,10 @@
 #include "reports_build.h"
 #include "reports_mail.h"
 #include "reports_period.h"
+#include "reports_destination.h"
+#include "reports_sendmail.h"
 #include "reports_show.h"
+#include "runtime.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -52,7 +57,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"usage: dmarcguard-reports [-c FILE] send [--period P] --dry-run --outdir DIR\n"
+		"usage: dmarcguard-reports [-c FILE] send [--period P] [--dry-run --outdir DIR]\n"
 		"       dmarcguard-reports [-c FILE] show [--domain D] [--period P] [--json]\n"
 		"       dmarcguard-reports [-c FILE] expire --older-than 90d\n"
 		"P is yesterday (default), today or YYYY-MM-DD (UTC); FILE defaults to"
@@ -99,6 +104,68 @@ write_mail(const char *outdir, const struct reports_mail *m, char *path, size_t 
 	return 0;
 }
 
+/* destinations - the addresses a report may go to now; -1: try on a later run */
+static int
+destinations(struct resolver *resolver, const struct orgdomain *od, const char *domain,
+	     const struct reports_built *b, const char **to, size_t *n)
+{
+	int retry = 0;
+
+	*n = 0;
+	for (size_t k = 0; k < b->to_count; k++) {
+		const char *why = NULL;
+
+		switch (reports_destination_check(resolver, od, domain, b->to[k], &why)) {
+		case REPORTS_DESTINATION_OK:
+			to[(*n)++] = b->to[k];
+			break;
+		case REPORTS_DESTINATION_REFUSED:
+			printf("%s: not sending to %s: %s\n", domain, b->to[k], why);
+			break;
+		case REPORTS_DESTINATION_RETRY:
+			printf("%s: %s: %s; trying on a later run\n", domain, b->to[k], why);
+			retry = 1;
+			break;
+		}
+	}
+	return retry ? -1 : 0;
+}
+
+/* deliver - the report to outdir (dry run) or to sendmail; 0, or 1 on failure */
+static int
+deliver(struct report_store *st, const struct config *cfg, const struct options *o,
+	const struct reports_mail *m, int64_t day, const struct reports_built *b)
+{
+	char path[1400], error[512];
+	const char *why = NULL;
+
+	if (o->dry_run) {
+		if (write_mail(o->outdir, m, path, sizeof(path)) < 0) {
+			fprintf(stderr, "dmarcguard-reports: %s: cannot write %s\n", m->domain, path);
+			return 1;
+		}
+		printf("%s: wrote %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", m->domain,
+		       path, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
+		       m->to_count > 1 ? m->to[1] : "");
+		return 0;
+	}
+	if (reports_sendmail_send(cfg->report_sendmail, m, error, sizeof(error)) < 0) {
+		fprintf(stderr, "dmarcguard-reports: %s: not sent, trying on a later run: %s\n",
+			m->domain, error);
+		return 1;
+	}
+	if (report_store_mark_sent(st, m->domain, day, m->report_id, m->now, &why) < 0) {
+		/* sent, but not known as sent: say so loudly, a later run would send it again */
+		fprintf(stderr, "dmarcguard-reports: %s: sent as %s but not marked sent: %s\n",
+			m->domain, m->report_id, why);
+		return 1;
+	}
+	printf("%s: sent %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", m->domain,
+	       m->report_id, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
+	       m->to_count > 1 ? m->to[1] : "");
+	return 0;
+}
+
 static int
 cmd_send(struct report_store *st, const struct config *cfg, const struct options *o,
 	 int64_t day, int64_t now)
@@ -109,18 +176,25 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 		.email = cfg->report_from, .contact = cfg->report_contact,
 		.submitter = at + 1, .generator = "dmarcguard-reports " DMARCGUARD_VERSION,
 	};
+	struct resolver_settings rs;
+	struct resolver *resolver = NULL;
+	struct orgdomain *od = NULL;
 	struct domains d = { 0 };
-	int failed = 0;
+	int failed = 0, ready = 1;
 
-	if (report_store_domains(st, day, add_domain, &d, &why) < 0) {
+	runtime_resolver_settings(cfg, &rs);
+	if ((resolver = resolver_new(&rs, &why)) == NULL
+	    || (od = orgdomain_new(cfg->public_suffix_list, &why)) == NULL
+	    || report_store_domains(st, day, add_domain, &d, &why) < 0) {
 		fprintf(stderr, "dmarcguard-reports: %s\n", why);
-		return 1;
+		failed = 1;
+		ready = 0;
 	}
-	for (size_t i = 0; i < d.n; i++) {
+	for (size_t i = 0; ready && i < d.n; i++) {
 		struct reports_built b;
 		const char *to[REPORTS_BUILD_MAX_DESTINATIONS];
 		struct reports_mail m;
-		char path[1400];
+		size_t n = 0;
 		int sent = 0;
 
 		if (report_store_sent(st, d.names[i], day, &sent, &why) < 0) {
@@ -137,30 +211,23 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 			failed = 1;
 			continue;
 		}
-		if (b.to_count == 0) {
-			printf("%s: no mailto: destination in rua, nothing to send\n", d.names[i]);
-			reports_build_clear(&b);
-			continue;
-		}
-		for (size_t k = 0; k < b.to_count; k++)
-			to[k] = b.to[k];
-		m = (struct reports_mail){
-			.from = cfg->report_from, .to = to, .to_count = b.to_count,
-			.submitter = id.submitter, .domain = d.names[i], .report_id = b.report_id,
-			.begin = b.begin, .end = b.end, .now = now, .messages = b.messages,
-			.records = b.records, .gzip = b.gzip, .gzip_len = b.gzip_len,
-		};
-		if (write_mail(o->outdir, &m, path, sizeof(path)) < 0) {
-			fprintf(stderr, "dmarcguard-reports: %s: cannot write %s\n", d.names[i], path);
-			failed = 1;
-		} else {
-			printf("%s: wrote %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n",
-			       d.names[i], path, b.messages, b.records, to[0],
-			       b.to_count > 1 ? ", " : "", b.to_count > 1 ? to[1] : "");
+		if (destinations(resolver, od, d.names[i], &b, to, &n) == 0 && n == 0)
+			printf("%s: no destination to send to\n", d.names[i]);
+		if (n > 0) {
+			m = (struct reports_mail){
+				.from = cfg->report_from, .to = to, .to_count = n,
+				.submitter = id.submitter, .domain = d.names[i],
+				.report_id = b.report_id, .begin = b.begin, .end = b.end, .now = now,
+				.messages = b.messages, .records = b.records, .gzip = b.gzip,
+				.gzip_len = b.gzip_len,
+			};
+			failed |= deliver(st, cfg, o, &m, day, &b);
 		}
 		reports_build_clear(&b);
 	}
 	free(d.names);
+	orgdomain_free(&od);
+	resolver_free(&resolver);
 	return failed;
 }
 
@@ -244,9 +311,8 @@ check_send(const struct config *cfg, const struct options *o)
 {
 	const char *at = strrchr(cfg->report_from, '@');
 
-	if (!o->dry_run || o->outdir == NULL) {
-		fprintf(stderr, "dmarcguard-reports: this version writes reports only with"
-			" --dry-run --outdir DIR (sending through sendmail is not there yet)\n");
+	if (o->dry_run != (o->outdir != NULL)) {
+		fprintf(stderr, "dmarcguard-reports: --dry-run and --outdir DIR go together\n");
 		return -1;
 	}
 	if (at == NULL || at == cfg->report_from || at[1] == '\0') {
@@ -254,7 +320,7 @@ check_send(const struct config *cfg, const struct options *o)
 			" (local@domain) to send reports\n", cfg->source);
 		return -1;
 	}
-	if (access(o->outdir, W_OK) != 0) {
+	if (o->dry_run && access(o->outdir, W_OK) != 0) {
 		fprintf(stderr, "dmarcguard-reports: --outdir %s is not a writable directory\n",
 			o->outdir);
 		return -1;
