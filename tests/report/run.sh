@@ -6,6 +6,7 @@
 #
 #   run.sh readers    DMARCGUARD REPORTS NSD_TOOL
 #   run.sh store-down DMARCGUARD REPORTS NSD_TOOL
+#   run.sh send       DMARCGUARD REPORTS NSD_TOOL
 #
 # readers: the report of none.example holds every recorded message and
 # nothing else (not the trusted network's, not the tempfailed one, none
@@ -17,6 +18,10 @@
 # show and expire.
 # store-down: with a store that cannot be opened, every verdict is the
 # same as without a store and each record is dropped and counted.
+# send: reports handed to ReportSendmail (a stand-in that keeps each mail
+# and exits as told): a failing sendmail marks nothing sent and the next
+# run sends; reports.example's go to its own address and to the external
+# destination that authorises it (at most two); a third run sends nothing.
 set -euo pipefail
 
 mode=$1 dmarcguard=$2 reports=$3 nsd_tool=$4
@@ -84,6 +89,53 @@ if [ "$mode" = store-down ]; then
 	grep -q "report store sqlite:$tmp/no-such-dir/reports.db: 1 record(s) dropped" "$tmp/stderr" \
 		|| { cat "$tmp/stderr"; fail "no log line about the drop"; }
 	echo "store-down: ${#cases[@]} verdicts unchanged, $dropped records dropped and counted"
+	exit 0
+fi
+
+if [ "$mode" = send ]; then
+	write_conf "$tmp/conf" "sqlite:$tmp/reports.db"
+	cat >>"$tmp/conf" <<CONF
+ReportSendmail $tmp/sendmail -i -t
+CONF
+	cat >"$tmp/sendmail" <<SH
+#!/bin/sh
+# a stand-in for the MTA's sendmail: keep the mail and the arguments
+n=\$(ls "$tmp/sent" | wc -l)
+echo "\$*" >"$tmp/sent/\$n.args"
+cat >"$tmp/sent/\$n.eml"
+exit \$(cat "$tmp/sendmail.exit")
+SH
+	chmod +x "$tmp/sendmail"
+	mkdir "$tmp/sent"
+	printf 'From: Desk <desk@reports.example>\nTo: x@mx.test.example\nSubject: hi\nMessage-ID: <r1@reports.example>\nDate: Fri, 04 Dec 2026 10:00:00 +0000\n\nhello\n' >"$tmp/reports.eml"
+	cases+=("$tmp/reports.eml 198.51.100.7 mail.reports.example b@reports.example yes")
+	cases+=("$tmp/reports.eml 198.51.100.7 mail.reports.example b@reports.example yes")
+	judge "$tmp/conf" >/dev/null
+	echo 75 >"$tmp/sendmail.exit"
+	st=0; "$reports" -c "$tmp/conf" send --period today >"$tmp/send1.out" 2>&1 || st=$?
+	[ "$st" -eq 1 ] || { cat "$tmp/send1.out"; fail "a failing sendmail: exit $st, want 1"; }
+	[ "$(grep -c 'not sent, trying on a later run: .*exited with status 75' "$tmp/send1.out")" -eq 2 ] \
+		|| { cat "$tmp/send1.out"; fail "failures not reported"; }
+	rm -f "$tmp"/sent/*
+	echo 0 >"$tmp/sendmail.exit"
+	"$reports" -c "$tmp/conf" send --period today >"$tmp/send2.out" 2>&1 || { cat "$tmp/send2.out"; fail "second run"; }
+	cat "$tmp/send2.out"
+	[ "$(ls "$tmp"/sent/*.eml | wc -l)" -eq 2 ] || fail "want two mails handed to sendmail"
+	grep -q '^reports.example: sent .* (2 messages, 1 records, to agg@reports.example, dmarc@authorised.example)$' \
+		"$tmp/send2.out" || fail "reports.example's destinations"
+	grep -q '^none.example: sent .* to dmarc@none.example)$' "$tmp/send2.out" || fail "none.example's destination"
+	for m in "$tmp"/sent/*.eml; do
+		[ "$(cat "${m%.eml}.args")" = "-i -t" ] || fail "sendmail arguments: $(cat "${m%.eml}.args")"
+		perl "$here/read_report.pl" "$m" "$tmp/x.xml.gz" >"$tmp/read.out" || fail "Mail::DMARC could not read $m"
+		head -1 "$tmp/read.out"
+	done
+	grep -q '^To: agg@reports.example,$' "$tmp"/sent/*.eml || fail "To: of reports.example"
+	! grep -q 'third@authorised.example' "$tmp"/sent/*.eml || fail "a third destination got a report"
+	rm -f "$tmp"/sent/*
+	"$reports" -c "$tmp/conf" send --period today >"$tmp/send3.out" 2>&1 || fail "third run"
+	[ "$(grep -c ': already sent$' "$tmp/send3.out")" -eq 2 ] || { cat "$tmp/send3.out"; fail "third run"; }
+	[ -z "$(ls "$tmp/sent")" ] || fail "a report was sent twice"
+	echo "send: failures retried, two reports sent once each, to authorised destinations only"
 	exit 0
 fi
 
