@@ -18,7 +18,7 @@ build_packages=(
 # unit file, rsyslog for the alert tool's end-to-end test, dmarc-cat and
 # Mail::DMARC as independent readers of our aggregate reports, xmllint.
 test_packages=(check nsd dnsutils postfix swaks miltertest systemd rsyslog
-  m4 libwrap0 liblockfile1 iproute2 perl time dmarc-cat libmail-dmarc-perl libxml2-utils)
+  m4 libwrap0 liblockfile1 iproute2 perl time dmarc-cat libmail-dmarc-perl libdbd-sqlite3-perl libxml2-utils)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then

@@ -7,7 +7,10 @@
 # With "down" as fourth argument the store cannot be opened: every
 # verdict is the same as ever, the daemon lives, and the drops are
 # counted in a log line.
-# Usage: recording.sh DMARCGUARD NSD_TOOL REPORTS_TOOL [up|down]
+# With "kill" the daemon is killed with SIGKILL while it records: the
+# store passes SQLite's integrity check, and a new daemon on the same
+# store goes on recording where the first stopped.
+# Usage: recording.sh DMARCGUARD NSD_TOOL REPORTS_TOOL [up|down|kill]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 daemon=$1 nsd_tool=$2 reports=$3 mode=${4:-up} n=30
@@ -23,6 +26,52 @@ ReportFrom dmarc-reports@mx.milter-test.example"
 harness_start "$daemon" "$nsd_tool"
 trap 'harness_cleanup; rm -rf "$store_dir"' EXIT
 export DMARCGUARD_TESTDIR="$here"
+
+# recorded - the messages the store holds today, counted by dmarcguard-reports
+recorded() {
+	printf 'ReportStore %s\n' "$store" > "$tmp/reports.conf"
+	"$reports" -c "$tmp/reports.conf" show --period today --json \
+		| perl -MJSON::PP -e 'local $/; my $n = 0; $n += $_->{messages} for @{decode_json(<STDIN>)}; print $n'
+}
+
+if [ "$mode" = kill ]; then
+	pids=()
+	for i in $(seq 1 60); do
+		MT_QID="KILL$i" MT_KIND=pass timeout 60 miltertest -s "$here/one_message.lua" \
+			> "$tmp/mt.$i" 2>&1 &
+		pids+=($!)
+	done
+	sleep 0.15
+	kill -KILL "$daemon_pid"
+	wait "$daemon_pid" 2>/dev/null || true
+	daemon_pid=
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	integrity=$(perl -MDBI -e 'my $d = DBI->connect("dbi:SQLite:dbname=$ARGV[0]", "", "",
+		{ RaiseError => 1 }); print scalar $d->selectrow_array("PRAGMA integrity_check")' \
+		"$store_dir/reports.db")
+	[ "$integrity" = ok ] || { echo "integrity check after SIGKILL: $integrity"; exit 1; }
+	before=$(recorded)
+	[ "$before" -le 60 ] || { echo "$before records from 60 messages"; exit 1; }
+	# a new daemon on the same store and socket path
+	"$daemon" -f -c "$tmp/dmarcguard.conf" >> "$tmp/daemon.out" 2>> "$tmp/daemon.log" &
+	daemon_pid=$!
+	for _ in $(seq 100); do
+		MT_QID=AFTER0 MT_KIND=pass timeout 20 miltertest -s "$here/one_message.lua" \
+			> "$tmp/mt.after0" 2>&1 && break
+		sleep 0.1
+	done
+	for i in 1 2 3; do
+		MT_QID="AFTER$i" MT_KIND=pass timeout 60 miltertest -s "$here/one_message.lua" \
+			> "$tmp/mt.after$i" 2>&1 || { cat "$tmp/mt.after$i"; exit 1; }
+	done
+	kill "$daemon_pid"
+	wait "$daemon_pid" 2>/dev/null || true
+	daemon_pid=
+	after=$(recorded)
+	[ "$after" -eq $((before + 4)) ] || { echo "after the restart: $after records, want $before + 4"; exit 1; }
+	echo "recording (SIGKILL): store intact with $before of 60 records, then $after after a restart"
+	exit 0
+fi
 
 kinds=(none reject pass)
 pids=()
@@ -52,18 +101,14 @@ kill "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null || true
 daemon_pid=
 
-cat > "$tmp/reports.conf" <<CONF
-ReportStore $store
-CONF
 if [ "$mode" = down ]; then
 	grep -q "report store $store: .* dropped .*$want_recorded dropped" "$tmp/daemon.log" \
 		|| { echo "no log line counting $want_recorded drops:"; grep 'report store' "$tmp/daemon.log"; failed=$((failed + 1)); }
 	echo "recording (store down): $n verdicts as ever, $want_recorded records dropped and counted"
 else
+	got=$(recorded)
 	"$reports" -c "$tmp/reports.conf" show --period today --json > "$tmp/show.json" \
 		|| failed=$((failed + 1))
-	got=$(perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>); my $n = 0;
-		$n += $_->{messages} for @$d; print $n' < "$tmp/show.json")
 	domains=$(perl -MJSON::PP -e 'local $/; print join " ", map { $_->{domain} } @{decode_json(<STDIN>)}' < "$tmp/show.json")
 	[ "$got" = "$want_recorded" ] || { echo "store holds $got messages, want $want_recorded"; failed=$((failed + 1)); }
 	[ "$domains" = none.example ] || { echo "store holds domains: $domains"; failed=$((failed + 1)); }
