@@ -71,6 +71,14 @@ struct config {
 	char *tempfail_text;
 	int add_authentication_results;
 	int remove_own_authentication_results;
+
+	/* aggregate reports (RFC 9990) */
+	char *report_store;		/* "" when nothing is recorded */
+	unsigned report_queue_size;
+	char *report_org_name;
+	char *report_from;
+	char *report_contact;
+	char *report_sendmail;
 };
 
 /*

@@ -11,6 +11,7 @@
  */
 #include "config_table.h"
 #include "config_file.h"
+#include "report_store.h"
 #include "resolver.h"
 
 #include <ctype.h>
@@ -105,6 +106,19 @@ const struct config_key config_keys[] = {
 	{ "RemoveOwnAuthenticationResults", CONFIG_BOOL, "yes",
 	  F(remove_own_authentication_results), 0, 0,
 	  "remove Authentication-Results headers that claim our authserv-id" },
+	/* aggregate reports (RFC 9990), recorded here, sent by dmarcguard-reports */
+	{ "ReportStore", CONFIG_REPORT_STORE, "", F(report_store), 0, 0,
+	  "where aggregate report records go, sqlite:/path (empty: nothing is recorded)" },
+	{ "ReportQueueSize", CONFIG_UINT, "4096", F(report_queue_size), 16, 1000000,
+	  "records waiting for the store; beyond it new ones are dropped and counted" },
+	{ "ReportOrgName", CONFIG_STRING, "", F(report_org_name), 0, 0,
+	  "org_name of the reports (empty: the domain of ReportFrom)" },
+	{ "ReportFrom", CONFIG_STRING, "", F(report_from), 0, 0,
+	  "From address of the reports; its domain is the submitter (needed to send)" },
+	{ "ReportContact", CONFIG_STRING, "", F(report_contact), 0, 0,
+	  "extra_contact_info of the reports, e.g. a web page (empty: left out)" },
+	{ "ReportSendmail", CONFIG_STRING, "/usr/sbin/sendmail -i -t", F(report_sendmail), 0, 0,
+	  "the MTA's sendmail command that dmarcguard-reports hands each report to" },
 };
 
 const size_t config_keys_count = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -405,6 +419,12 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 			return fail(error, size, "%s must be printable text on one line, at most 400"
 				    " characters", key->name);
 		break;
+	case CONFIG_REPORT_STORE:
+		if (v[0] != '\0' && report_store_uri_valid(v, &why) < 0) {
+			snprintf(error, size, "%s: %s", key->name, why);
+			return -1;
+		}
+		break;
 	case CONFIG_AUTHSERV_ID:
 		if (strcmp(v, "HOSTNAME") == 0) {
 			char host[256] = "localhost";
@@ -443,6 +463,7 @@ config_value_release(struct config *c, const struct config_key *key)
 	case CONFIG_NAMESERVERS:
 	case CONFIG_REPLY_TEXT:
 	case CONFIG_AUTHSERV_ID:
+	case CONFIG_REPORT_STORE:
 		free(*FIELD(c, key, char *));
 		*FIELD(c, key, char *) = NULL;
 		break;

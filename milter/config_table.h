@@ -31,6 +31,7 @@ enum config_type {
 	CONFIG_REPLY_TEXT,	/* SMTP reply text: printable, no CR/LF */
 	CONFIG_AUTHSERV_ID,	/* token; "HOSTNAME" means this host's name */
 	CONFIG_ORG_METHOD,	/* treewalk | psl (enum dmarc_method) */
+	CONFIG_REPORT_STORE,	/* report store URI (report_store.h), or empty */
 };
 
 struct config_key {

@@ -13,6 +13,7 @@
 #include "macro_guard.h"
 #include "preflight.h"
 #include "process.h"
+#include "report_recorder.h"
 #include "runtime.h"
 #include "shutdown.h"
 #include "socket_claim.h"
@@ -36,11 +37,13 @@
 static const char *const restart_keys[] = {
 	"Socket", "SocketMode", "SocketGroup", "UserID", "PidFile", "Syslog", "SyslogFacility",
 	"MaxConnections", "Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize",
+	"ReportStore", "ReportQueueSize",
 };
 
 struct reload_args {
 	const char *config_path;
 	struct resolver *resolver;
+	struct report_recorder *recorder;	/* NULL without ReportStore */
 	sigset_t signals;
 };
 
@@ -58,7 +61,7 @@ warn_restart_keys(const struct config *old, const struct config *new)
 }
 
 static void
-reload(const char *path, struct resolver *resolver)
+reload(const char *path, struct resolver *resolver, struct report_recorder *recorder)
 {
 	char error[1024];
 	const char *why = NULL;
@@ -86,6 +89,7 @@ reload(const char *path, struct resolver *resolver)
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", why);
 		return;
 	}
+	rt->recorder = recorder;
 	runtime_install(rt);
 	log_msg(LOG_NOTICE, "configuration reloaded from %s", path ? path : "(embedded defaults)");
 }
@@ -108,7 +112,7 @@ signal_main(void *arg)
 			continue;
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		if (sig == SIGUSR1)
-			reload(a->config_path, a->resolver);
+			reload(a->config_path, a->resolver, a->recorder);
 		else if (sig == SIGQUIT)
 			shutdown_drain(DAEMON_DRAIN_SECONDS);
 	}
@@ -260,12 +264,18 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 		snprintf(error, sizeof(error), "%s", why);
 		goto fail;
 	}
+	if (config->report_store[0] != '\0' && (reload_args.recorder = report_recorder_new(
+			config->report_store, config->report_queue_size, &why)) == NULL) {
+		snprintf(error, sizeof(error), "%s", why);
+		goto fail;
+	}
 	if ((rt = runtime_new(config, reload_args.resolver, &why)) == NULL) {
 		snprintf(error, sizeof(error), "%s", why);
 		config = NULL;
 		goto fail;
 	}
 	config = NULL;
+	rt->recorder = reload_args.recorder;
 	runtime_install(rt);
 	if (pthread_create(&reloader, NULL, signal_main, &reload_args) != 0) {
 		snprintf(error, sizeof(error), "cannot start the signal thread");
@@ -284,8 +294,11 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	runtime_shutdown();
 	/* Sessions libmilter dropped never reach their close callback; a
 	 * callback may still run on one of its workers and use the resolver. */
-	if (admission_connections() == 0 && admission_verdicts() == 0)
+	if (admission_connections() == 0 && admission_verdicts() == 0) {
+		/* the recorder writes what is queued when freed */
+		report_recorder_free(&reload_args.recorder, NULL);
 		resolver_free(&reload_args.resolver);
+	}
 	if (socket_claim_release(socket_spec, &claim, error, sizeof(error)) < 0)
 		log_msg(LOG_WARNING, "%s", error);
 	if (process_remove_pidfile(pid_file, error, sizeof(error)) < 0)
@@ -299,6 +312,7 @@ fail:
 	socket_claim_release(socket_spec, &claim, error, sizeof(error));
 	config_unref(&config);
 	runtime_shutdown();
+	report_recorder_free(&reload_args.recorder, NULL);
 	resolver_free(&reload_args.resolver);
 	return 1;
 }

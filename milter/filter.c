@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 struct conn {
@@ -331,6 +332,8 @@ verdict(SMFICTX *ctx)
 		rc = carry_out(ctx, c, v);
 	}
 	alert_log(v);
+	if (c->rt->recorder != NULL)
+		report_recorder_push(c->rt->recorder, v, (int64_t)time(NULL));
 	conn_end_message(c);
 	return rc;
 }

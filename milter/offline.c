@@ -8,11 +8,13 @@
 #include "alert.h"
 #include "message.h"
 #include "message_reader.h"
+#include "report_recorder.h"
 #include "runtime.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 static int
 on_header(void *ctx, const char *name, const char *value, size_t len)
@@ -50,6 +52,29 @@ check_request(const struct offline_request *r, FILE *err)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * record - with ReportStore set, record the verdict as the daemon would
+ * and say how it went (the verdict printed above is the same either way)
+ */
+static void
+record(const struct config *config, const struct verdict *v, FILE *err)
+{
+	struct report_recorder *rec;
+	struct report_recorder_stats st;
+	const char *why = NULL;
+
+	if (config->report_store[0] == '\0')
+		return;
+	if ((rec = report_recorder_new(config->report_store, 16, &why)) == NULL) {
+		fprintf(err, "dmarcguard: report store: %s\n", why);
+		return;
+	}
+	report_recorder_push(rec, v, (int64_t)time(NULL));
+	report_recorder_free(&rec, &st);	/* writes what was queued */
+	fprintf(err, "dmarcguard: report store: %llu recorded, %llu dropped\n",
+		(unsigned long long)st.written, (unsigned long long)st.dropped);
 }
 
 int
@@ -104,6 +129,7 @@ offline_run(struct config *config, const struct offline_request *r, FILE *out, F
 	fprintf(out, "%s\n", line);
 	if (v->authres != NULL)
 		fprintf(out, "Authentication-Results: %s\n", v->authres);
+	record(config, v, err);
 	message_free(&msg);
 	runtime_unref(&rt);
 	return 0;

@@ -19,12 +19,14 @@
 #include "config.h"
 #include "engine.h"
 #include "message.h"
+#include "report_recorder.h"
 
 struct runtime {
 	atomic_int refs;
 	struct config *config;
 	struct engine *engine;
 	struct message_settings message_settings;
+	struct report_recorder *recorder;	/* not owned; NULL: nothing recorded */
 };
 
 /*

@@ -161,6 +161,10 @@ static const struct {
 	{ "DryRun yes\nDryRun no\n", ":2: DryRun given again (first at line 1)" },
 	{ "DryRun\n", ":1: DryRun needs a value" },
 	{ "FailFloor\n", ":1: FailFloor needs a value" },
+	{ "ReportStore /var/lib/reports.db\n", ":1: ReportStore: report store: expected scheme:location" },
+	{ "ReportStore mysql:db\n", ":1: ReportStore: report store: unknown scheme" },
+	{ "ReportStore sqlite:\n", ":1: ReportStore: report store: no location" },
+	{ "ReportQueueSize 8\n", ":1: ReportQueueSize must be a number from 16 to 1000000" },
 };
 
 START_TEST(test_bad_files)

@@ -194,6 +194,8 @@ record_facts(struct message *m)
 	v->adkim = d->record.adkim == ALIGN_STRICT ? 's' : 'r';
 	v->aspf = d->record.aspf == ALIGN_STRICT ? 's' : 'r';
 	v->from_org_domain = d->from_org_domain;
+	v->request = dmarc_discovery_request(d);
+	v->rua = d->record.rua_valid > 0 ? d->record.rua : NULL;
 }
 
 /*

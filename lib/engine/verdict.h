@@ -65,6 +65,8 @@ struct verdict {
 	const char *removed_tags;
 	char adkim, aspf;		/* 'r' or 's' */
 	int from_org_domain;		/* record came from the organizational domain */
+	enum dmarc_request request;	/* the p, sp or np that applies, before t= and pct */
+	const char *rua;		/* rua as published when it holds a valid URI, else NULL */
 
 	struct policy_decision decision;
 

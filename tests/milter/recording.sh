@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# recording.sh - the daemon records verdicts for aggregate reports while
+# it filters: N milter connections at once (one_message.lua: none.example
+# quarantined, none.example passing, reject.example rejected), then the
+# store holds exactly the none.example messages (reject.example's record
+# has no rua), counted by dmarcguard-reports show.
+# With "down" as fourth argument the store cannot be opened: every
+# verdict is the same as ever, the daemon lives, and the drops are
+# counted in a log line.
+# With "kill" the daemon is killed with SIGKILL while it records: the
+# store passes SQLite's integrity check, and a new daemon on the same
+# store goes on recording where the first stopped.
+# Usage: recording.sh DMARCGUARD NSD_TOOL REPORTS_TOOL [up|down|kill]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+daemon=$1 nsd_tool=$2 reports=$3 mode=${4:-up} n=30
+store_dir=$(mktemp -d /tmp/dmarcguard-recording-XXXXXX)
+if [ "$mode" = down ]; then
+	store="sqlite:$store_dir/no-such-dir/reports.db"
+else
+	store="sqlite:$store_dir/reports.db"
+fi
+export HARNESS_EXTRA_CONFIG="ReportStore $store
+ReportFrom dmarc-reports@mx.milter-test.example"
+. "$here/harness.sh"
+harness_start "$daemon" "$nsd_tool"
+trap 'harness_cleanup; rm -rf "$store_dir"' EXIT
+export DMARCGUARD_TESTDIR="$here"
+
+# recorded - the messages the store holds today, counted by dmarcguard-reports
+recorded() {
+	printf 'ReportStore %s\n' "$store" > "$tmp/reports.conf"
+	"$reports" -c "$tmp/reports.conf" show --period today --json \
+		| perl -MJSON::PP -e 'local $/; my $n = 0; $n += $_->{messages} for @{decode_json(<STDIN>)}; print $n'
+}
+
+if [ "$mode" = kill ]; then
+	pids=()
+	for i in $(seq 1 60); do
+		MT_QID="KILL$i" MT_KIND=pass timeout 60 miltertest -s "$here/one_message.lua" \
+			> "$tmp/mt.$i" 2>&1 &
+		pids+=($!)
+	done
+	sleep 0.15
+	kill -KILL "$daemon_pid"
+	wait "$daemon_pid" 2>/dev/null || true
+	daemon_pid=
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	integrity=$(perl -MDBI -e 'my $d = DBI->connect("dbi:SQLite:dbname=$ARGV[0]", "", "",
+		{ RaiseError => 1 }); print scalar $d->selectrow_array("PRAGMA integrity_check")' \
+		"$store_dir/reports.db")
+	[ "$integrity" = ok ] || { echo "integrity check after SIGKILL: $integrity"; exit 1; }
+	before=$(recorded)
+	[ "$before" -le 60 ] || { echo "$before records from 60 messages"; exit 1; }
+	# a new daemon on the same store and socket path
+	"$daemon" -f -c "$tmp/dmarcguard.conf" >> "$tmp/daemon.out" 2>> "$tmp/daemon.log" &
+	daemon_pid=$!
+	for _ in $(seq 100); do
+		MT_QID=AFTER0 MT_KIND=pass timeout 20 miltertest -s "$here/one_message.lua" \
+			> "$tmp/mt.after0" 2>&1 && break
+		sleep 0.1
+	done
+	for i in 1 2 3; do
+		MT_QID="AFTER$i" MT_KIND=pass timeout 60 miltertest -s "$here/one_message.lua" \
+			> "$tmp/mt.after$i" 2>&1 || { cat "$tmp/mt.after$i"; exit 1; }
+	done
+	kill "$daemon_pid"
+	wait "$daemon_pid" 2>/dev/null || true
+	daemon_pid=
+	after=$(recorded)
+	[ "$after" -eq $((before + 4)) ] || { echo "after the restart: $after records, want $before + 4"; exit 1; }
+	echo "recording (SIGKILL): store intact with $before of 60 records, then $after after a restart"
+	exit 0
+fi
+
+kinds=(none reject pass)
+pids=()
+for i in $(seq 1 "$n"); do
+	MT_QID="REC$i" MT_KIND=${kinds[$((i % 3))]} timeout 120 miltertest \
+		-s "$here/one_message.lua" > "$tmp/mt.$i" 2>&1 &
+	pids+=($!)
+done
+failed=0
+for i in $(seq 1 "$n"); do
+	wait "${pids[$((i - 1))]}" || { failed=$((failed + 1)); echo "REC$i:"; sed 's/^/    /' "$tmp/mt.$i"; }
+done
+sleep 0.5
+want_recorded=0
+for i in $(seq 1 "$n"); do
+	case ${kinds[$((i % 3))]} in
+	none) want="action=quarantine reason=dmarc-fail-local-floor"; want_recorded=$((want_recorded + 1)) ;;
+	reject) want="action=reject reason=published-reject" ;;
+	pass) want="action=accept reason=dmarc-pass"; want_recorded=$((want_recorded + 1)) ;;
+	esac
+	# shellcheck disable=SC2086
+	harness_check_alert "REC$i" $want || failed=$((failed + 1))
+done
+kill -0 "$daemon_pid" 2>/dev/null || { echo "the daemon died"; failed=$((failed + 1)); }
+# stop the daemon: it writes what is still queued
+kill "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null || true
+daemon_pid=
+
+if [ "$mode" = down ]; then
+	grep -q "report store $store: .* dropped .*$want_recorded dropped" "$tmp/daemon.log" \
+		|| { echo "no log line counting $want_recorded drops:"; grep 'report store' "$tmp/daemon.log"; failed=$((failed + 1)); }
+	echo "recording (store down): $n verdicts as ever, $want_recorded records dropped and counted"
+else
+	got=$(recorded)
+	"$reports" -c "$tmp/reports.conf" show --period today --json > "$tmp/show.json" \
+		|| failed=$((failed + 1))
+	domains=$(perl -MJSON::PP -e 'local $/; print join " ", map { $_->{domain} } @{decode_json(<STDIN>)}' < "$tmp/show.json")
+	[ "$got" = "$want_recorded" ] || { echo "store holds $got messages, want $want_recorded"; failed=$((failed + 1)); }
+	[ "$domains" = none.example ] || { echo "store holds domains: $domains"; failed=$((failed + 1)); }
+	! grep -q 'report store' "$tmp/daemon.log" || { grep 'report store' "$tmp/daemon.log"; failed=$((failed + 1)); }
+	echo "recording: $got of $n messages recorded (want $want_recorded)"
+fi
+[ "$failed" = 0 ]

@@ -1,0 +1,58 @@
+/*
+ * reports_build - one report: the records of one policy domain and UTC
+ * day from the store, as RFC 9990 XML, gzip'ed, with its Report-ID and
+ * destinations.
+ *
+ * The Report-ID is the begin time and a hash of submitter, domain and
+ * day, letters and digits only: the same report built again has the
+ * same ID and file name (RFC 9990 asks a re-sent report to keep its
+ * name), and two submitters never share one.
+ *
+ * Destinations: the mailto: URIs of the record's rua, at most two, with
+ * a size limit ("!10m") cut off; other schemes are ignored.
+ *
+ * Ownership: reports_build_clear frees what a built report holds.
+ * Thread-safety: one report, one thread.
+ */
+#ifndef DMARCGUARD_REPORTS_BUILD_H
+#define DMARCGUARD_REPORTS_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report_store.h"
+
+#define REPORTS_BUILD_MAX_DESTINATIONS 2
+#define REPORTS_BUILD_ID_SIZE 40
+
+struct reports_identity {
+	const char *org_name;
+	const char *email;		/* ReportFrom */
+	const char *contact;		/* ReportContact, may be "" */
+	const char *submitter;		/* domain of ReportFrom */
+	const char *generator;
+};
+
+struct reports_built {
+	char report_id[REPORTS_BUILD_ID_SIZE];
+	char to[REPORTS_BUILD_MAX_DESTINATIONS][REPORT_RUA_SIZE];
+	size_t to_count;
+	uint64_t messages;
+	size_t records;
+	int64_t begin, end;
+	unsigned char *gzip;
+	size_t gzip_len;
+	char *xml;			/* the document before compression */
+	size_t xml_len;
+};
+
+/* reports_build - 0 with *out filled, or -1 with *error_r */
+int reports_build(struct report_store *store, const struct reports_identity *id,
+		  const char *domain, int64_t day, struct reports_built *out,
+		  const char **error_r);
+void reports_build_clear(struct reports_built *out);
+
+/* reports_build_destinations - the mailto addresses of rua into out */
+void reports_build_destinations(const char *rua, struct reports_built *out);
+
+#endif
