@@ -113,13 +113,13 @@ audit_log(const char *action, const char *qid, const struct held *h, const char 
 		field(&l, "sender", h->sender);
 		field(&l, "client", h->client_addr);
 	}
+	if (h != NULL)
+		field(&l, "held_by", held_is_ours(h) ? "dmarcguard" : "other");
 	if (v != NULL) {
 		field(&l, "from", verdict_get(v, "from"));
-		field(&l, "held_by", "dmarcguard");
 		field(&l, "reason", verdict_get(v, "reason"));
 		field(&l, "dmarc", verdict_get(v, "dmarc"));
 	} else if (h != NULL) {
-		field(&l, "held_by", "unknown");
 		field(&l, "reason", "no-alert");
 	}
 	field(&l, "detail", detail);

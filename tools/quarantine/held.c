@@ -56,6 +56,14 @@ held_set_find(const struct held_set *set, const char *qid, size_t len)
 	return slot != NULL ? *slot : NULL;
 }
 
+int
+held_is_ours(const struct held *h)
+{
+	const char *action = h->verdict != NULL ? verdict_get(h->verdict, "action") : NULL;
+
+	return action != NULL && strcmp(action, "quarantine") == 0;
+}
+
 size_t
 held_set_count(const struct held_set *set)
 {

@@ -40,6 +40,11 @@ struct held_set *held_set_new(void);
 struct held *held_set_add(struct held_set *set, const char *qid);
 /* held_set_find - the message with this queue id, or NULL */
 struct held *held_set_find(const struct held_set *set, const char *qid, size_t len);
+/*
+ * held_is_ours - dmarcguard held it: its alert says action=quarantine (an
+ * alert that accepted the message means something else held it)
+ */
+int held_is_ours(const struct held *h);
 size_t held_set_count(const struct held_set *set);
 /* held_set_at - the i-th message (order of addition, or after held_set_sort) */
 struct held *held_set_at(const struct held_set *set, size_t i);

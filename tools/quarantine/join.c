@@ -83,8 +83,10 @@ join_logs(struct held_set *set, char *const *paths, size_t npaths, int has_since
 	counts->scan = *scan_counts(scan);
 	counts->gone = u64set_count(j.gone);
 	for (size_t i = 0; i < held_set_count(set); i++)
-		if (held_set_at(set, i)->verdict != NULL)
+		if (held_set_at(set, i)->verdict != NULL) {
 			counts->matched++;
+			counts->ours += held_is_ours(held_set_at(set, i));
+		}
 	scan_free(&scan);
 	u64set_free(&j.gone);
 }

@@ -23,6 +23,7 @@
 struct join_counts {
 	struct scan_counts scan;	/* every line read, as dmarcguard-alerts counts them */
 	unsigned long long matched;	/* held messages with an alert */
+	unsigned long long ours;	/* of those, held by dmarcguard (action=quarantine) */
 	unsigned long long gone;	/* quarantine alerts whose message is not held */
 	unsigned long long unreadable;	/* files that failed */
 	unsigned long long in_queue;	/* held messages before the filters (set by the caller) */

@@ -68,7 +68,7 @@ usage(FILE *f)
 		"                    journalctl -o short/json output, or - for standard input;\n"
 		"                    repeatable (default " DEFAULT_LOG ")\n"
 		"  --domain D        list: only From domain D (.D: D and its subdomains)\n"
-		"  --reason R        list: only dmarcguard reason R (no-alert: held by\n"
+		"  --reason R        list: only dmarcguard reason R (other: held by\n"
 		"                    something else)\n"
 		"  --since T         only mail held since T (local time, YYYY-MM-DD[ HH:MM[:SS]])\n"
 		"  --min N           suggest: at least N held messages per candidate (default 3)\n"
@@ -196,7 +196,7 @@ keep_filters(const struct held *h, void *ctx)
 	const char *dom;
 
 	if (o->reason != NULL) {
-		const char *r = h->verdict != NULL ? verdict_get(h->verdict, "reason") : "no-alert";
+		const char *r = held_is_ours(h) ? verdict_get(h->verdict, "reason") : "other";
 
 		if (strcmp(r, o->reason) != 0)
 			return 0;
@@ -256,9 +256,11 @@ cmd_list(struct options *o, int argc)
 		return 2;
 	held_set_keep(set, keep_filters, o);
 	held_set_sort(set);
-	counts.matched = 0;
-	for (size_t i = 0; i < held_set_count(set); i++)
+	counts.matched = counts.ours = 0;
+	for (size_t i = 0; i < held_set_count(set); i++) {
 		counts.matched += held_set_at(set, i)->verdict != NULL;
+		counts.ours += held_is_ours(held_set_at(set, i));
+	}
 	view_list(stdout, set, &counts, o->nlogs, time(NULL), o->json);
 	held_set_free(&set);
 	return counts.unreadable ? 2 : 0;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define POSTCAT_BATCH 256
 #define MAX_ARGS (POSTCAT_BATCH + 8)
@@ -58,6 +59,10 @@ command(const struct mta *m, const char *name, char **argv)
 static const char *
 hint(const char *complaint)
 {
+	if (getuid() != 0 && strstr(complaint, "main.cf") != NULL)
+		return " (as a user other than root, Postfix takes -c DIR or MAIL_CONFIG only"
+		       " for a directory listed in alternate_config_directories of its default"
+		       " main.cf; or run as root)";
 	if (strstr(complaint, "Permission denied") != NULL
 	    || strstr(complaint, "reserved for the superuser") != NULL
 	    || strstr(complaint, "not authorized") != NULL)

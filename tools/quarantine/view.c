@@ -79,14 +79,28 @@ results(char *buf, size_t size, const struct verdict *v)
 	return buf;
 }
 
+/* reason_cell - dmarcguard's reason, or who else held it */
+static const char *
+reason_cell(char *buf, size_t size, const struct held *h)
+{
+	if (held_is_ours(h))
+		return verdict_get(h->verdict, "reason");
+	if (h->verdict == NULL)
+		return "(held elsewhere, no alert)";
+	snprintf(buf, size, "(held elsewhere; dmarcguard: %s %s)", verdict_get(h->verdict, "action"),
+		 verdict_get(h->verdict, "reason"));
+	return buf;
+}
+
 /* counts_text - the join's counts after the table */
 static void
 counts_text(FILE *f, const struct held_set *set, const struct join_counts *c, size_t nlogs)
 {
 	size_t n = held_set_count(set);
 
-	fprintf(f, "%zu held (of %llu in the hold queue); %llu with a dmarcguard alert, %llu held by something else"
-		" (no alert found)\n", n, c->in_queue, c->matched, (unsigned long long)n - c->matched);
+	fprintf(f, "%zu held (of %llu in the hold queue): %llu by dmarcguard, %llu by something"
+		" else (%llu of them without an alert)\n", n, c->in_queue, c->ours,
+		(unsigned long long)n - c->ours, (unsigned long long)n - c->matched);
 	fprintf(f, "%llu quarantine alerts whose message is no longer held"
 		" (released, deleted or expired)\n", c->gone);
 	if (nlogs == 0)
@@ -109,11 +123,11 @@ list_text(FILE *f, const struct held_set *set, time_t now)
 
 	for (size_t i = 0; i < held_set_count(set); i++) {
 		const struct held *h = held_set_at(set, i);
-		char agebuf[32], res[512];
+		char agebuf[32], res[512], reason[160];
 		const char *cells[8] = {
 			h->qid, age(agebuf, sizeof(agebuf), now, h->arrival), h->client_addr,
 			*h->sender ? h->sender : "<>", h->from_hdr, h->subject,
-			h->verdict ? verdict_get(h->verdict, "reason") : "(no alert)",
+			reason_cell(reason, sizeof(reason), h),
 			results(res, sizeof(res), h->verdict),
 		};
 
@@ -163,8 +177,8 @@ message_json(struct jsonw *w, const struct held *h, time_t now, int with_headers
 	jsonw_string(w, "from_domain", view_from_domain(h, dom, sizeof(dom)));
 	jsonw_string(w, "subject", h->subject);
 	jsonw_string(w, "message_id", h->message_id);
-	jsonw_string(w, "held_by", h->verdict != NULL ? "dmarcguard" : NULL);
-	jsonw_string(w, "reason", h->verdict != NULL ? verdict_get(h->verdict, "reason") : NULL);
+	jsonw_string(w, "held_by", held_is_ours(h) ? "dmarcguard" : "other");
+	jsonw_string(w, "reason", held_is_ours(h) ? verdict_get(h->verdict, "reason") : NULL);
 	verdict_json(w, h->verdict);
 	if (with_headers)
 		jsonw_string(w, "headers", h->headers);
@@ -192,7 +206,8 @@ view_list(FILE *f, const struct held_set *set, const struct join_counts *c, size
 	jsonw_object(&w, "counts");
 	jsonw_uint(&w, "held", held_set_count(set));
 	jsonw_uint(&w, "in_hold_queue", c->in_queue);
-	jsonw_uint(&w, "with_alert", c->matched);
+	jsonw_uint(&w, "held_by_dmarcguard", c->ours);
+	jsonw_uint(&w, "held_by_other", held_set_count(set) - c->ours);
 	jsonw_uint(&w, "without_alert", held_set_count(set) - c->matched);
 	jsonw_uint(&w, "alerts_gone", c->gone);
 	jsonw_uint(&w, "logs_read", nlogs);
