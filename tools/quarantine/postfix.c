@@ -1,7 +1,8 @@
 /*
  * postfix - the Postfix hold queue through Postfix's own commands (see
  * mta.h): "postqueue -j" lists it, "postcat -e -h -q" reads the queue
- * files, "postsuper -H" releases and "postsuper -d QID hold" deletes,
+ * files, "postsuper -H" releases (then "postqueue -i" delivers at once)
+ * and "postsuper -d QID hold" deletes,
  * naming the hold queue so that a message released meanwhile (and now
  * on its way) is never deleted instead.
  *
@@ -234,10 +235,28 @@ postsuper(struct mta *m, const char *flag, const char *qid, const char *queue,
 	return outcome;
 }
 
+/*
+ * pf_release - "postsuper -H" moves the message to the deferred queue,
+ * where it would wait for the next queue run: "postqueue -i" asks for
+ * its delivery now (a failure there only delays it)
+ */
 static enum mta_outcome
 pf_release(struct mta *m, const char *qid, const char **error_r)
 {
-	return postsuper(m, "-H", qid, NULL, "released from hold", error_r);
+	enum mta_outcome out = postsuper(m, "-H", qid, NULL, "released from hold", error_r);
+	struct runcmd_result res;
+	char *argv[8];
+	size_t n;
+
+	if (out != MTA_DONE)
+		return out;
+	n = command(m, "postqueue", argv);
+	argv[n++] = "-i";
+	argv[n++] = (char *)qid;
+	argv[n] = NULL;
+	if (run(m, argv, &res, error_r) == 0)
+		runcmd_result_clear(&res);
+	return out;
 }
 
 static enum mta_outcome
