@@ -282,6 +282,9 @@ view_show(FILE *f, const struct held *h, time_t now, int json)
 			char one[4096];
 
 			snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) - 1 ? n : sizeof(one) - 1), p);
+			for (char *t = one; *t; t++)
+				if (*t == '\t')
+					*t = ' ';	/* folding white space, shown plainly */
 			text_escape(buf, sizeof(buf), one);
 			fprintf(f, "  %s\n", buf);
 			p += n + (nl != NULL);
