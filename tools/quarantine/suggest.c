@@ -238,6 +238,19 @@ sorted(const struct suggest *s, const struct strmap *map, int is_forwarder, size
 	return e;
 }
 
+/* print_table - the table, or "none" without rows; frees both */
+static void
+print_table(FILE *f, struct table **t, struct strmap_entry **e, size_t n)
+{
+	if (n > 0)
+		table_print(*t, f, "  ");
+	else
+		fprintf(f, "  none\n");
+	table_free(t);
+	free(*e);
+	*e = NULL;
+}
+
 void
 suggest_print_text(const struct suggest *s, FILE *f, size_t nlogs)
 {
@@ -267,12 +280,7 @@ suggest_print_text(const struct suggest *s, FILE *f, size_t nlogs)
 		snprintf(doms, sizeof(doms), "%zu", u64set_count(c->from_domains));
 		table_row(t, cells);
 	}
-	if (n > 0)
-		table_print(t, f, "  ");
-	else
-		fprintf(f, "  none\n");
-	table_free(&t);
-	free(e);
+	print_table(f, &t, &e, n);
 
 	fprintf(f, "\nSPF candidates: the domain's held mail (SPF fail, softfail or neutral)"
 		" all comes from one\naddress block, which its SPF record may lack. A spoofer"
@@ -288,12 +296,7 @@ suggest_print_text(const struct suggest *s, FILE *f, size_t nlogs)
 		snprintf(doms, sizeof(doms), "%zu", u64set_count(c->from_domains));
 		table_row(t, cells);
 	}
-	if (n > 0)
-		table_print(t, f, "  ");
-	else
-		fprintf(f, "  none\n");
-	table_free(&t);
-	free(e);
+	print_table(f, &t, &e, n);
 	fprintf(f, "\nfrom %llu held messages with a dmarcguard alert; at least %lu per"
 		" candidate (--min)\n", s->with_alert, s->min_count);
 }
