@@ -157,6 +157,7 @@ check "counts: $((3 + LIST_POSTS)) by dmarcguard, 1 by something else, 0 gone" \
 	test "$(json 'join " ", map { $d->{counts}{$_} } qw(held_by_dmarcguard held_by_other without_alert alerts_gone)')" \
 	= "$((3 + LIST_POSTS)) 1 1 0"
 q list --log "$DG_LOG"
+printf '%s\n' "$OUT" >"$WORK/log/list.txt"
 check "list (text) names every held message with its reason" \
 	eval 'for id in "${SPOOFS[@]}" "${LISTS[@]}"; do printf "%s\n" "$OUT" | grep -E "^$id .*dmarc-fail-local-floor" >/dev/null || exit 1; done'
 check "list (text) says who held $LOCAL" \
@@ -215,6 +216,9 @@ q suggest --log "$DG_LOG" --json
 check "suggest names other.example (DKIM, $LIST_POSTS held) and nothing else (got: $OUT)" \
 	test "$(json 'join ";", map { "$_->{domain} $_->{by} $_->{held} $_->{clients}" } @{$d->{forwarders}}')" \
 	= "other.example dkim $LIST_POSTS 1"
+q suggest --log "$DG_LOG"
+check "suggest (text) has other.example in its forwarder table" \
+	eval 'printf "%s\n" "$OUT" | grep -Eq "^  other\.example +DKIM +$LIST_POSTS +1 +1\$"'
 q suggest --log "$DG_LOG" --min $((LIST_POSTS + 1)) --json
 check "suggest --min above the posts: no candidate" test "$(json 'scalar @{$d->{forwarders}}')" = 0
 before=$(held_ids)
