@@ -168,6 +168,9 @@ check "list --reason other: only $LOCAL (got: $(json 'join " ", map { $_->{queue
 q list --log "$DG_LOG" --json --domain other.example
 check "list --domain other.example: none (the From domain counts, not the signer)" \
 	test "$(json 'scalar @{$d->{held}}')" = 0
+q list --log "$DG_LOG" --json --domain .none.example
+check "list --domain .none.example: all $((3 + LIST_POSTS + 1)) (From none.example)" \
+	test "$(json 'scalar @{$d->{held}}')" = $((3 + LIST_POSTS + 1))
 q list --log "$DG_LOG" --json --since "$(date -d tomorrow +%F)"
 check "list --since tomorrow: none" test "$(json 'scalar @{$d->{held}}')" = 0
 q list --json
@@ -207,6 +210,15 @@ check "show: the verdict and the headers (exit $RC)" \
 	eval '[ "$RC" = 0 ] && printf "%s\n" "$OUT" | grep -Eq "^  reason +dmarc-fail-local-floor" &&
 	      printf "%s\n" "$OUT" | grep -q "Subject: Quarterly policy briefing" &&
 	      printf "%s\n" "$OUT" | grep -q "X-E2E-Spoof: 1"'
+q show --log "$DG_LOG" --json "${LISTS[2]}"
+check "show --json: the whole alert and the header" \
+	test "$(json 'join "|", $d->{alert}{qid}, $d->{alert}{dkim}, $d->{alert}{spf}, $d->{reason}, ($d->{headers} =~ /^List-Id: <policy\.other\.example>$/m ? "list-id" : "none")')" \
+	= "${LISTS[2]}|other.example:pass|pass|dmarc-fail-local-floor|list-id"
+q show --log "$DG_LOG" ABCDEF012345
+check "show of an unknown queue id: exit 1, said so" \
+	eval '[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -q "ABCDEF012345: not in the hold queue"'
+q show --log "$DG_LOG" "${SPOOFS[0]}" "${SPOOFS[1]}"
+check "show of two queue ids: exit 2" test "$RC" = 2
 q show --log "$DG_LOG" "$LOCAL"
 check "show of Postfix's own hold: no alert, said so" \
 	eval '[ "$RC" = 0 ] && printf "%s\n" "$OUT" | grep -q "No dmarcguard alert"'
