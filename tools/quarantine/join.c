@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* An alert is logged after its message arrived; this much clock skew is allowed. */
+#define JOIN_CLOCK_SLACK 300
+
 struct join_ctx {
 	struct held_set *set;
 	struct u64set *gone;
@@ -28,6 +31,8 @@ on_alert(void *ctx, const struct record *r)
 
 	if (h != NULL && h->dropped)
 		return;
+	if (h != NULL && r->has_time && r->when + JOIN_CLOCK_SLACK < h->arrival)
+		return;		/* an earlier message that had the same queue id */
 	if (h != NULL) {
 		verdict_free(&h->verdict);
 		h->verdict = verdict_new(r);

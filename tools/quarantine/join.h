@@ -6,7 +6,10 @@
  * fatal). Each alert whose qid is held is attached to that message (the
  * latest alert wins when the MTA logged one id twice); a quarantine
  * alert (not a dry run) whose message is no longer held is counted once
- * per queue id as "gone" (released, deleted or expired since). Messages
+ * per queue id as "gone" (released, deleted or expired since). Postfix
+ * reuses queue ids (a short id is the inode number and a time), so an
+ * alert logged well before the held message arrived belongs to an earlier
+ * message and is ignored. Messages
  * dropped from the set by a filter take no alert and count as neither.
  *
  * Thread-safety: single-threaded.
