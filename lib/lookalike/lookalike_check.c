@@ -14,6 +14,7 @@
 #include "lookalike_set_state.h"
 
 #include <string.h>
+#include <unicode/utf8.h>
 
 #define NO_ENTRY UINT32_MAX
 #define TOKEN_MAX 1024
@@ -223,6 +224,22 @@ display(struct query *x, const char *text)
 	return NULL;
 }
 
+/* valid_utf8 - the display name as the caller passed it must be UTF-8 */
+static int
+valid_utf8(const char *text)
+{
+	int32_t i = 0, n = (int32_t)strlen(text);
+
+	while (i < n) {
+		UChar32 c;
+
+		U8_NEXT(text, i, n, c);
+		if (c < 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* answer - fill the result; 1 if this check found something */
 static int
 answer(struct query *x, enum lookalike_kind kind, const struct lookalike_name *extra,
@@ -293,13 +310,13 @@ lookalike_check(const struct lookalike_set *s, const struct lookalike_input *in,
 	hit = windows(&x, q.ascii, q.org_start_label, LOOKALIKE_EMBEDDED);
 	if (answer(&x, LOOKALIKE_EMBEDDED, hit, out))
 		return out->kind;
-	if (in->display_problem != NULL) {
+	if (in->display_problem != NULL
+	    || (in->display_name != NULL && !valid_utf8(in->display_name))) {
 		/* only this check is skipped: the name cannot be read reliably */
-		out->problem = in->display_problem;
+		out->problem = in->display_problem ? in->display_problem : "invalid-utf8";
 		return LOOKALIKE_NONE;
 	}
 	if (in->display_name != NULL) {
-		/* bytes that are not UTF-8 make a word libidn2 refuses: skipped */
 		hit = display(&x, in->display_name);
 		if (answer(&x, LOOKALIKE_DISPLAY_NAME, hit, out))
 			return out->kind;

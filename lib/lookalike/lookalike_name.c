@@ -98,8 +98,13 @@ fold_skeleton(const USpoofChecker *checker, const char *ulabel, char *out, size_
 		if (c < 0)
 			return -1;
 		c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
-		if (o + U8_MAX_LENGTH >= (int32_t)size)
+		if (o + 2 * U8_MAX_LENGTH >= (int32_t)size)
 			return -1;
+		/* UTS #39 maps m to "rn" but has no "vv" for w: add it */
+		if (c == 'w') {
+			out[o++] = 'v';
+			c = 'v';
+		}
 		U8_APPEND((uint8_t *)out, o, (int32_t)size, c, error);
 		if (error)
 			return -1;

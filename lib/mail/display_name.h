@@ -5,7 +5,8 @@
  *
  * Extraction: the phrase before the first '<' outside quoted strings and
  * comments (name-addr form), with quoted strings unquoted, quoted pairs
- * resolved, comment text kept as text, folding removed and white-space
+ * resolved, comment text kept as text (without
+ * its parentheses), folding removed and white-space
  * runs made one space; in the addr-spec form only the comments' text
  * (the old "x@y (Name)" form). The phrase is then RFC 2047-decoded
  * (encoded_word.h), so every problem there is a problem here too.

@@ -12,8 +12,10 @@
  * address literals, bad syntax, over 253 octets) are refused too.
  *
  * Skeleton: ICU's uspoof_getSkeletonUTF8 (UTS #39 confusables), then
- * Unicode case folding of each code point, so that 0/O/o, 1/l/I, rn/m,
- * vv/w and Cyrillic, Greek or Armenian look-alike letters meet.
+ * Unicode case folding of each code point, so that 0/O/o, 1/l/I, rn/m
+ * and Cyrillic, Greek or Armenian look-alike letters meet. UTS #39 maps
+ * m to "rn" but has no such entry for w and "vv" (checked with ICU 72),
+ * so w becomes "vv" here after folding.
  *
  * Thread-safety: pure apart from the USpoofChecker, which is only passed
  * as const: ICU documents every function taking a const USpoofChecker as
