@@ -87,6 +87,17 @@ const struct config_key config_keys[] = {
 	  "do not evaluate mail from SMTP-AUTH authenticated clients" },
 	{ "DryRun", CONFIG_BOOL, "no", P(dry_run), 0, 0,
 	  "evaluate and log what would be done, but accept every message" },
+	/* look-alike senders */
+	{ "ProtectedDomains", CONFIG_NAMELIST, "", F(protected_domains), 0, 0,
+	  "domains whose look-alikes (homoglyph, typo, suffix, embedded, display name) are caught" },
+	{ "ProtectedDomainsFile", CONFIG_NAMES_FILE, "", F(protected_domains_file), 0, 0,
+	  "file of more protected domains, one or more a line, '#' comments (empty: none)" },
+	{ "ProtectRecipientDomains", CONFIG_BOOL, "yes", F(protect_recipient_domains), 0, 0,
+	  "the domains of each message's RCPT TO addresses are protected too" },
+	{ "LookalikeAllow", CONFIG_NAMELIST, "", F(lookalike_allow), 0, 0,
+	  "legitimate near names (and their subdomains) never taken for look-alikes" },
+	{ "LookalikeAction", CONFIG_ACTION_FLOOR, "quarantine", P(lookalike), 0, 0,
+	  "action for a look-alike sender, whatever DMARC says (accept: log only); never weakens" },
 	/* milter output */
 	{ "RejectText", CONFIG_REPLY_TEXT,
 	  "Message rejected: DMARC policy for %{domain} (%{reason})", F(reject_text), 0, 0,
@@ -115,7 +126,8 @@ config_key_find(const char *name)
 int
 config_key_repeatable(const struct config_key *key)
 {
-	return key->type == CONFIG_NETLIST || key->type == CONFIG_DOMAINSET;
+	return key->type == CONFIG_NETLIST || key->type == CONFIG_DOMAINSET
+	    || key->type == CONFIG_NAMELIST;
 }
 
 #define FIELD(config, key, type) ((type *)((char *)(config) + (key)->offset))
@@ -252,6 +264,45 @@ is_authserv_token(const char *v)
 	return 1;
 }
 
+/* read_names_file - the whole file, at most 16 MiB, into *text */
+static int
+read_names_file(const char *path, char **text, char *error, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int c;
+
+	if (f == NULL)
+		return fail(error, size, "%s: cannot open (%m)", path);
+	while ((c = getc(f)) != EOF) {
+		if (c == '\0' || len >= 16u << 20) {
+			fclose(f);
+			free(buf);
+			return fail(error, size, "%s: %s", path, c == '\0' ? "NUL byte"
+				    : "longer than 16 MiB");
+		}
+		if (len + 1 >= cap) {
+			char *grown = realloc(buf, cap = cap ? cap * 2 : 4096);
+
+			if (grown == NULL) {
+				fclose(f);
+				free(buf);
+				return fail(error, size, "out of memory");
+			}
+			buf = grown;
+		}
+		buf[len++] = (char)c;
+	}
+	fclose(f);
+	if (buf == NULL && (buf = strdup("")) == NULL)
+		return fail(error, size, "out of memory");
+	buf[len] = '\0';
+	free(*text);
+	*text = buf;
+	return 0;
+}
+
 static int
 set_string(struct config *c, const struct config_key *key, const char *v)
 {
@@ -275,9 +326,11 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 
 	switch (key->type) {
 	case CONFIG_STRING:
+	case CONFIG_NAMELIST:	/* the names are checked once the file is read */
 		break;
 	case CONFIG_PATH:
 	case CONFIG_RULES_FILE:
+	case CONFIG_NAMES_FILE:
 		if (v[0] != '\0' && v[0] != '/')
 			return fail(error, size, "%s must be an absolute path", key->name);
 		break;
@@ -378,6 +431,23 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 				    " spaces, ';', quotes or parentheses", key->name);
 		break;
 	}
+	if (key->type == CONFIG_NAMELIST && append && *FIELD(c, key, char *) != NULL
+	    && (*FIELD(c, key, char *))[0] != '\0') {
+		char *joined;
+
+		if (asprintf(&joined, "%s %s", *FIELD(c, key, char *), v) < 0)
+			return fail(error, size, "%s", "out of memory");
+		free(*FIELD(c, key, char *));
+		*FIELD(c, key, char *) = joined;
+		return 0;
+	}
+	if (key->type == CONFIG_NAMES_FILE) {
+		free(c->protected_domains_file_text);
+		c->protected_domains_file_text = NULL;
+		if (v[0] != '\0' && read_names_file(v, &c->protected_domains_file_text, error,
+						    size) < 0)
+			return -1;
+	}
 	if (key->type == CONFIG_RULES_FILE) {
 		domain_rules_free(&c->policy.domain_rules);
 		if (v[0] != '\0' && (c->policy.domain_rules = domain_rules_load(v, error, size)) == NULL)
@@ -401,6 +471,13 @@ config_value_release(struct config *c, const struct config_key *key)
 	case CONFIG_RULES_FILE:
 		domain_rules_free(&c->policy.domain_rules);
 		/* FALLTHROUGH */
+	case CONFIG_NAMES_FILE:
+		if (key->type == CONFIG_NAMES_FILE) {
+			free(c->protected_domains_file_text);
+			c->protected_domains_file_text = NULL;
+		}
+		/* FALLTHROUGH */
+	case CONFIG_NAMELIST:
 	case CONFIG_STRING:
 	case CONFIG_PATH:
 	case CONFIG_SOCKET:

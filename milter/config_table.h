@@ -30,6 +30,8 @@ enum config_type {
 	CONFIG_RULES_FILE,	/* path of a domain rules file, loaded now */
 	CONFIG_REPLY_TEXT,	/* SMTP reply text: printable, no CR/LF */
 	CONFIG_AUTHSERV_ID,	/* token; "HOSTNAME" means this host's name */
+	CONFIG_NAMELIST,	/* domain names as text (repeatable), checked by config.c */
+	CONFIG_NAMES_FILE,	/* path of a file of domain names, read now */
 };
 
 struct config_key {

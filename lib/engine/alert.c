@@ -136,6 +136,10 @@ alert_format(const struct verdict *v, char *buf, size_t size)
 	}
 	if (v->dmarc_problem != NULL)
 		field(&o, "problem", v->dmarc_problem);
+	if (v->lookalike != NULL) {
+		field(&o, "lookalike", v->lookalike);
+		field(&o, "lookalike_of", v->lookalike_of);
+	}
 	return o.len;
 }
 
@@ -146,7 +150,7 @@ alert_level_of(const struct verdict *v)
 
 	if (d->raised || v->from_problem != NULL || d->would_action == ACTION_REJECT)
 		return ALERT_WARNING;
-	if (d->would_action != ACTION_ACCEPT)
+	if (d->would_action != ACTION_ACCEPT || v->lookalike != NULL)
 		return ALERT_NOTICE;
 	/* an exempted message had nothing enforced, whatever DMARC said: info */
 	if (d->exemption == NULL

@@ -3,7 +3,7 @@
  * made to look like a protected domain? DMARC proves only that mail comes
  * from the domain in From:; a cousin domain passes its own DMARC.
  *
- * A lookalike_set is built once per configuration from the protected
+ * A lookalike_set (lookalike_set.h) is built once per configuration from the protected
  * domains and the allowed names; every message's From domain is then
  * checked against it, and against the message's own recipient domains
  * (passed per check: "extra" protected domains). Checks, in this order;
@@ -49,6 +49,7 @@
 
 #include <stddef.h>
 
+#include "lookalike_set.h"
 #include "orgdomain.h"
 
 enum lookalike_kind {
@@ -62,8 +63,6 @@ enum lookalike_kind {
 
 /* recipient domains checked per message beyond this many are ignored */
 #define LOOKALIKE_MAX_EXTRA 8
-
-struct lookalike_set;
 
 struct lookalike_input {
 	const char *from_domain;	/* A- or U-labels */
@@ -81,31 +80,6 @@ struct lookalike_result {
 
 /* lookalike_kind_name - "homoglyph", "typo", "suffix", "embedded", "display-name", "none" */
 const char *lookalike_kind_name(enum lookalike_kind kind);
-
-/*
- * lookalike_set_new - an empty set using od (which must outlive it) for
- * registrable domains. NULL with *error_r (static text) on failure. The
- * caller frees it with lookalike_set_free.
- */
-struct lookalike_set *lookalike_set_new(const struct orgdomain *od, const char **error_r)
-	__attribute__((warn_unused_result));
-void lookalike_set_free(struct lookalike_set **set);
-
-/*
- * lookalike_set_protect/lookalike_set_allow - add the names in text
- * (separated by white space or commas; A- or U-labels; '#' starts a
- * comment to the end of the line). 0, or -1 with "NAME: reason" in error.
- * Duplicates are ignored. Only while building, before any check.
- */
-int lookalike_set_protect(struct lookalike_set *set, const char *text, char *error,
-			  size_t size);
-int lookalike_set_allow(struct lookalike_set *set, const char *text, char *error,
-			size_t size);
-
-/* lookalike_set_count - protected domains in the set */
-size_t lookalike_set_count(const struct lookalike_set *set);
-/* lookalike_set_memory - bytes the set holds (indexes, names, ICU checker excluded) */
-size_t lookalike_set_memory(const struct lookalike_set *set);
 
 /*
  * lookalike_check - check one message (see above). Fills *out; returns

@@ -18,20 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *
-lookalike_kind_name(enum lookalike_kind kind)
-{
-	switch (kind) {
-	case LOOKALIKE_NONE: return "none";
-	case LOOKALIKE_HOMOGLYPH: return "homoglyph";
-	case LOOKALIKE_TYPO: return "typo";
-	case LOOKALIKE_SUFFIX: return "suffix";
-	case LOOKALIKE_EMBEDDED: return "embedded";
-	case LOOKALIKE_DISPLAY_NAME: return "display-name";
-	}
-	return "none";
-}
-
 struct lookalike_set *
 lookalike_set_new(const struct orgdomain *od, const char **error_r)
 {

@@ -41,6 +41,7 @@ struct record {
 	const char *reason, *override;
 	/* Optional: NULL when absent. */
 	const char *exempt, *rule, *dry_run, *would, *problem;
+	const char *lookalike, *lookalike_of;
 
 	enum record_action action_code;
 	enum record_action would_code;	/* action_code unless dry run */

@@ -1,5 +1,5 @@
 /*
- * lookalike_check - one message against the look-alike set (see
+ * lookalike - one message against the look-alike set (see
  * lookalike.h for the checks and their order).
  *
  * The From domain is prepared once (lookalike_name: A-labels, registrable
@@ -222,6 +222,20 @@ display(struct query *x, const char *text)
 			p++;
 	}
 	return NULL;
+}
+
+const char *
+lookalike_kind_name(enum lookalike_kind kind)
+{
+	switch (kind) {
+	case LOOKALIKE_NONE: return "none";
+	case LOOKALIKE_HOMOGLYPH: return "homoglyph";
+	case LOOKALIKE_TYPO: return "typo";
+	case LOOKALIKE_SUFFIX: return "suffix";
+	case LOOKALIKE_EMBEDDED: return "embedded";
+	case LOOKALIKE_DISPLAY_NAME: return "display-name";
+	}
+	return "none";
 }
 
 /* valid_utf8 - the display name as the caller passed it must be UTF-8 */
