@@ -283,7 +283,7 @@ prepare_extra(struct query *x, const struct lookalike_input *in)
 		struct lookalike_name *e = &x->extra[x->nextra];
 		int repeated = 0;
 
-		if (in->extra[i] == NULL || lookalike_name_prepare(x->set->od, x->set->checker,
+		if (in->extra[i] == NULL || lookalike_name_prepare(x->set->od, x->set->checker, &x->set->ascii,
 			in->extra[i], strlen(in->extra[i]), e, &problem) < 0)
 			continue;	/* an unusable recipient domain protects nothing */
 		for (size_t k = 0; k < x->nextra; k++)
@@ -302,12 +302,19 @@ lookalike_check(const struct lookalike_set *s, const struct lookalike_input *in,
 		LOOKALIKE_HOMOGLYPH, LOOKALIKE_TYPO, LOOKALIKE_SUFFIX,
 	};
 	struct lookalike_name q;
-	struct query x = { .set = s, .q = &q, .best = NO_ENTRY };
+	struct query x;		/* not zeroed: the extra names are 9 KB */
 	const struct lookalike_name *hit;
 	const char *problem = NULL;
 
-	memset(out, 0, sizeof(*out));
-	if (in->from_domain == NULL || lookalike_name_prepare(s->od, s->checker,
+	x.set = s;
+	x.q = &q;
+	x.nextra = 0;
+	x.best = NO_ENTRY;
+	x.kind = LOOKALIKE_NONE;
+	out->kind = LOOKALIKE_NONE;
+	out->protected_domain[0] = '\0';
+	out->problem = NULL;
+	if (in->from_domain == NULL || lookalike_name_prepare(s->od, s->checker, &s->ascii,
 		in->from_domain, strlen(in->from_domain), &q, &problem) < 0) {
 		out->problem = problem ? problem : LOOKALIKE_NAME_INVALID;
 		return LOOKALIKE_NONE;

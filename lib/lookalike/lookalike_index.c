@@ -36,6 +36,11 @@ hash_key(const char *key, size_t len)
 		h ^= (unsigned char)key[i];
 		h *= 0x100000001b3ULL;
 	}
+	/* FNV's low bits cluster for near-identical keys (a label and its
+	 * deletions); the slot comes from the low bits, so mix them (fmix64) */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h != 0 ? h : 1;
 }
 

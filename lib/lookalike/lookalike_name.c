@@ -113,6 +113,43 @@ fold_skeleton(const USpoofChecker *checker, const char *ulabel, char *out, size_
 	return 0;
 }
 
+int
+lookalike_name_ascii_table(const USpoofChecker *checker, struct lookalike_ascii_skeletons *t)
+{
+	for (int c = 0; c < 128; c++) {
+		char one[2] = { (char)c, '\0' };
+
+		t->s[c][0] = '\0';
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			continue;	/* not in a lowercase host label */
+		if (fold_skeleton(checker, one, t->s[c], sizeof(t->s[c])) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ascii_skeleton - the skeleton of an all-ASCII label from the table; -1 if not ASCII */
+static int
+ascii_skeleton(const struct lookalike_ascii_skeletons *t, const char *label, char *out,
+	       size_t size)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)label; *p != '\0'; p++) {
+		size_t n;
+
+		if (*p >= 0x80 || t->s[*p][0] == '\0')
+			return -1;
+		n = strlen(t->s[*p]);
+		if (o + n >= size)
+			return -1;
+		memcpy(out + o, t->s[*p], n);
+		o += n;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
 /* code_points - ulabel as code points, with their byte offsets */
 static int
 code_points(struct lookalike_name *x)
@@ -137,6 +174,7 @@ code_points(struct lookalike_name *x)
 
 int
 lookalike_name_prepare(const struct orgdomain *od, const USpoofChecker *checker,
+		       const struct lookalike_ascii_skeletons *table,
 		       const char *domain, size_t len, struct lookalike_name *x,
 		       const char **problem_r)
 {
@@ -188,7 +226,9 @@ lookalike_name_prepare(const struct orgdomain *od, const USpoofChecker *checker,
 		*problem_r = LOOKALIKE_NAME_IDN;
 		return -1;
 	}
-	if (fold_skeleton(checker, x->ulabel, x->skeleton, sizeof(x->skeleton)) < 0) {
+	if ((table == NULL || ascii_skeleton(table, x->ulabel, x->skeleton,
+					     sizeof(x->skeleton)) < 0)
+	    && fold_skeleton(checker, x->ulabel, x->skeleton, sizeof(x->skeleton)) < 0) {
 		*problem_r = LOOKALIKE_NAME_SKELETON;
 		return -1;
 	}

@@ -30,7 +30,8 @@ lookalike_set_new(const struct orgdomain *od, const char **error_r)
 	}
 	s->od = od;
 	s->checker = uspoof_open(&status);
-	if (U_FAILURE(status) || s->checker == NULL) {
+	if (U_FAILURE(status) || s->checker == NULL
+	    || lookalike_name_ascii_table(s->checker, &s->ascii) < 0) {
 		*error_r = "lookalike: ICU uspoof_open failed";
 		lookalike_set_free(&s);
 		return NULL;
@@ -129,7 +130,7 @@ add_protected(struct lookalike_set *s, const char *name, size_t len, char *error
 	const char *problem = NULL;
 	size_t bytes, labels = 1;
 
-	if (lookalike_name_prepare(s->od, s->checker, name, len, &x, &problem) < 0) {
+	if (lookalike_name_prepare(s->od, s->checker, &s->ascii, name, len, &x, &problem) < 0) {
 		snprintf(error, size, "%.*s: %s", (int)(len > 80 ? 80 : len), name, problem);
 		return -1;
 	}

@@ -44,6 +44,16 @@ struct lookalike_name {
 	size_t ncp;
 };
 
+/*
+ * The skeleton of an ASCII label is the concatenation of its characters'
+ * skeletons (NFD changes no ASCII text, and the confusable prototypes of
+ * ASCII characters are ASCII), so a table made once from ICU answers for
+ * the common all-ASCII label without calling ICU per message.
+ */
+struct lookalike_ascii_skeletons {
+	char s[128][16];	/* folded skeleton of a-z, 0-9, '-', '_'; others "" */
+};
+
 /* Problems: static strings. */
 #define LOOKALIKE_NAME_INVALID		"invalid-domain"
 #define LOOKALIKE_NAME_TOO_LONG		"overlong-domain"
@@ -51,11 +61,17 @@ struct lookalike_name {
 #define LOOKALIKE_NAME_NO_ORG		"no-registrable-domain"
 #define LOOKALIKE_NAME_SKELETON		"skeleton-failed"
 
+/* lookalike_name_ascii_table - fill the table from ICU; 0 or -1 */
+int lookalike_name_ascii_table(const USpoofChecker *checker,
+			       struct lookalike_ascii_skeletons *table);
+
 /*
- * lookalike_name_prepare - fill *out for domain[0..len). 0, or -1 with
- * *problem_r set to one of the problems above.
+ * lookalike_name_prepare - fill *out for domain[0..len); table (may be
+ * NULL) answers skeletons of ASCII labels. 0, or -1 with *problem_r set to
+ * one of the problems above.
  */
 int lookalike_name_prepare(const struct orgdomain *od, const USpoofChecker *checker,
+			   const struct lookalike_ascii_skeletons *table,
 			   const char *domain, size_t len, struct lookalike_name *out,
 			   const char **problem_r);
 

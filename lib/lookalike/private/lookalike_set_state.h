@@ -27,6 +27,7 @@ struct lookalike_entry {
 struct lookalike_set {
 	const struct orgdomain *od;
 	USpoofChecker *checker;
+	struct lookalike_ascii_skeletons ascii;	/* from checker, for ASCII labels */
 	struct lookalike_entry *entries;
 	size_t count, alloc;
 	size_t max_org_labels;		/* labels of the longest registrable domain */
