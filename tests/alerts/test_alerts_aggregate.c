@@ -64,8 +64,9 @@ static const char *const lines[] = {
 static struct agg *agg;
 static struct scan *scan;
 
+/* feed_lines - n lines through a new scan into a new aggregate */
 static void
-feed(const char *domain, const char *action)
+feed_lines(const char *const *l, size_t n, const char *domain, const char *action)
 {
 	struct filter f;
 	const char *why;
@@ -79,8 +80,14 @@ feed(const char *domain, const char *action)
 		ck_assert_int_eq(filter_set_actions(&f, action, &why), 0);
 	agg = agg_new(domain != NULL);
 	scan = scan_new(&f, NOW, agg, NULL, NULL);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		scan_line(scan, lines[i], strlen(lines[i]), "test.log", i + 1);
+	for (size_t i = 0; i < n; i++)
+		scan_line(scan, l[i], strlen(l[i]), "test.log", i + 1);
+}
+
+static void
+feed(const char *domain, const char *action)
+{
+	feed_lines(lines, sizeof(lines) / sizeof(lines[0]), domain, action);
 }
 
 static void
@@ -264,17 +271,10 @@ START_TEST(test_lookalikes)
 		ALERT("192.0.2.4", "h.example", "g0v.example", "pass", "none", "accept",
 		      "lookalike-homoglyph", "no", " lookalike=homoglyph lookalike_of=gov.example"),
 	};
-	struct filter f;
 	struct agg_row *rows;
 	size_t n;
 
-	setenv("TZ", "UTC", 1);
-	tzset();
-	filter_init(&f);
-	agg = agg_new(0);
-	scan = scan_new(&f, NOW, agg, NULL, NULL);
-	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
-		scan_line(scan, more[i], strlen(more[i]), "test.log", i + 1);
+	feed_lines(more, sizeof(more) / sizeof(more[0]), NULL, NULL);
 	ck_assert_uint_eq(scan_counts(scan)->alerts, 4);
 	rows = agg_rows(agg, AGG_LOOKALIKES, 0, &n);
 	ck_assert_uint_eq(n, 2);
