@@ -146,6 +146,11 @@ static const struct {
 	  "bank.example" },	/* split over two words */
 	{ "\"IT desk, mail.bank.example.\" <x@attacker.example>", "display-name",
 	  "bank.example" },
+	{ "\"b\xd0\xb0nk.example Support\" <x@attacker.example>", "display-name",
+	  "bank.example" },	/* a homoglyph in the display name */
+	{ "=?utf-8?q?Press_g0v.example?= <x@attacker.example>", "display-name",
+	  "gov.example" },
+	{ "\"ceo@xn--bnk-6cd.com\" <x@attacker.example>", "display-name", "bank.example" },
 	/* controls: nothing to claim */
 	{ "x@bank.example", "none", "" },
 	{ "x@mail.bank.example", "none", "" },
@@ -174,6 +179,10 @@ static const struct {
 	{ "=?utf-8?q?Caf=C3=A9?= <x@attacker.example>", "none", "" },
 	{ "\"Quarterly report.pdf\" <x@attacker.example>", "none", "" },
 	{ "x@amazon.com.example", "none", "" },	/* not amazon.co.uk */
+	{ "\"Our b\xd0\xb0nk team\" <x@attacker.example>", "none", "" },	/* no name */
+	{ "\"b\xd0\xb0nk.example\" <x@b\xd0\xb0nk.example>", "homoglyph", "bank.example" },
+	{ "\"gov.example\" <press@gov.example>", "none", "" },
+	{ "\"g0v.example\" <press@gov.example>", "none", "" },	/* aligned From */
 };
 
 START_TEST(test_pairs)
@@ -211,6 +220,8 @@ static const struct {
 	{ "acme-corp.example.evil.example", NULL, { "x.example", "acme-corp.example" },
 	  "embedded", "acme-corp.example" },
 	{ "evil.example", "ceo@acme-corp.example", { "acme-corp.example" }, "display-name",
+	  "acme-corp.example" },
+	{ "evil.example", "Billing acme-c0rp.example", { "acme-corp.example" }, "display-name",
 	  "acme-corp.example" },
 	{ "mail.acme-corp.example", NULL, { "acme-corp.example" }, "none", "" },
 	{ "acme-crop.example", NULL, { "bad..name", "acme-corp.example" }, "typo",

@@ -191,6 +191,52 @@ token_byte(unsigned char c)
 	    || c == '-' || c == '.' || c >= 0x80;
 }
 
+struct shown {
+	struct query *x;
+	const struct lookalike_name *word;
+};
+
+/* visit_shown - a protected domain whose skeleton a word of the display name has */
+static int
+visit_shown(uint32_t id, void *context)
+{
+	struct shown *c = context;
+	const struct lookalike_entry *e = &c->x->set->entries[id];
+
+	if (id < c->x->best && strcmp(e->org, c->x->q->org) != 0
+	    && strcmp(e->ulabel, c->word->ulabel) != 0)
+		c->x->best = id;
+	return 0;
+}
+
+/*
+ * display_homoglyph - a word of the display name that looks like a
+ * protected domain ("bаnk.example" with a Cyrillic а): its registrable
+ * label has a protected label's skeleton but is not that label; the From
+ * domain must not be aligned with the protected one
+ */
+static const struct lookalike_name *
+display_homoglyph(struct query *x, const char *ascii)
+{
+	struct lookalike_name word;
+	struct shown c = { x, &word };
+	const char *problem;
+
+	if (lookalike_name_prepare(x->set->od, x->set->checker, &x->set->ascii, ascii,
+				   strlen(ascii), &word, &problem) < 0)
+		return NULL;	/* not a name with a registrable domain: no claim */
+	lookalike_index_each(x->set->by_skeleton, word.skeleton, strlen(word.skeleton),
+			     visit_shown, &c);
+	for (size_t i = 0; i < x->nextra; i++) {
+		const struct lookalike_name *e = &x->extra[i];
+
+		if (strcmp(e->skeleton, word.skeleton) == 0 && strcmp(e->ulabel, word.ulabel) != 0
+		    && strcmp(e->org, x->q->org) != 0)
+			return e;
+	}
+	return NULL;
+}
+
 /* display - the display name's words that name a protected domain */
 static const struct lookalike_name *
 display(struct query *x, const char *text)
@@ -215,7 +261,8 @@ display(struct query *x, const char *text)
 			n--;
 		if (n > 0 && n < TOKEN_MAX && memchr(p, '.', n) != NULL
 		    && lookalike_name_to_ascii(p, n, ascii, sizeof(ascii)) == 0
-		    && (hit = windows(x, ascii, SIZE_MAX, LOOKALIKE_DISPLAY_NAME)) != NULL)
+		    && ((hit = windows(x, ascii, SIZE_MAX, LOOKALIKE_DISPLAY_NAME)) != NULL
+			|| (hit = display_homoglyph(x, ascii)) != NULL))
 			return hit;
 		p += n;
 		while (*p != '\0' && token_byte((unsigned char)*p))

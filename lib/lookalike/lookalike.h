@@ -24,7 +24,9 @@
  *                 (bank.example.attacker.example);
  *   display-name  the decoded display name contains a protected
  *                 registrable domain, or a name or address under one, as a
- *                 word of letters, digits, '-' and '.'.
+ *                 word of letters, digits, '-' and '.', or a word whose
+ *                 registrable label is a homoglyph of a protected one
+ *                 ("bаnk.example Support" with a Cyrillic а).
  *
  * Never a look-alike: a From domain with the same registrable domain as
  * the protected one (aligned: itself and its subdomains), a From domain
