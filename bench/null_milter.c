@@ -77,6 +77,13 @@ on_envfrom(SMFICTX *ctx, char **argv)
 }
 
 static sfsistat
+on_envrcpt(SMFICTX *ctx, char **argv)
+{
+	(void)argv;
+	return reply(ctx, SMFIP_NR_RCPT);
+}
+
+static sfsistat
 on_header(SMFICTX *ctx, char *name, char *value)
 {
 	(void)name;
@@ -124,6 +131,7 @@ static struct smfiDesc description = {
 	.xxfi_connect = on_connect,
 	.xxfi_helo = on_helo,
 	.xxfi_envfrom = on_envfrom,
+	.xxfi_envrcpt = on_envrcpt,
 	.xxfi_header = on_header,
 	.xxfi_eoh = on_eoh,
 	.xxfi_body = on_body,

@@ -4,8 +4,8 @@
  *
  * Input: the configuration text, optionally followed by a line
  * "@@rules@@" and the content of a domain rules file. Both go to memfds
- * read through /proc/self/fd/N. A DomainRulesFile line with a value is
- * rewritten to name the rules memfd, so the harness never opens files of
+ * read through /proc/self/fd/N. A DomainRulesFile or ProtectedDomainsFile
+ * line with a value is rewritten to name the rules memfd, so the harness never opens files of
  * the machine (a FIFO or /dev/stdin would hang it).
  *
  * Invariants checked (abort on violation):
@@ -93,8 +93,8 @@ table_index(const char *key, size_t len)
 }
 
 /*
- * rewrite - the config with DomainRulesFile values replaced by the rules
- * memfd; also checks, when `accepted`, keys and repetitions.
+ * rewrite - the config with DomainRulesFile and ProtectedDomainsFile
+ * values replaced by the rules memfd; also checks, when `accepted`, keys and repetitions.
  */
 static char *
 walk_lines(const char *text, size_t len, int accepted, size_t *out_len)
@@ -123,7 +123,8 @@ walk_lines(const char *text, size_t len, int accepted, size_t *out_len)
 			if (seen[i]++ > 0 && !config_key_repeatable(config_key_find(config_key_name(i))))
 				fuzz_die("accepted %s twice", config_key_name(i));
 		}
-		if (i >= 0 && strcasecmp(config_key_name(i), "DomainRulesFile") == 0
+		if (i >= 0 && (strcasecmp(config_key_name(i), "DomainRulesFile") == 0
+			       || strcasecmp(config_key_name(i), "ProtectedDomainsFile") == 0)
 		    && rest[strspn(rest, " \t\r\n")] != '\0') {
 			o += (size_t)sprintf(out + o, "%.*s %s\n", (int)klen, key, rules_path);
 		} else {

@@ -8,6 +8,8 @@
 #include "config.h"
 #include "config_file.h"
 #include "config_table.h"
+#include "lookalike.h"
+#include "orgdomain.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -151,7 +153,8 @@ read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
 	}
 	if (value[0] == '\0' && !config_key_repeatable(key) && key->type != CONFIG_STRING
 	    && key->type != CONFIG_PATH && key->type != CONFIG_RULES_FILE
-	    && key->type != CONFIG_NAMESERVERS && key->type != CONFIG_REPORT_STORE) {
+	    && key->type != CONFIG_NAMES_FILE && key->type != CONFIG_NAMESERVERS
+	    && key->type != CONFIG_REPORT_STORE) {
 		snprintf(reason, size, "%s needs a value", key->name);
 		return -1;
 	}
@@ -182,6 +185,52 @@ read_file(struct config *c, const char *path, char *error, size_t size)
 	return rc;
 }
 
+/*
+ * check_lookalike - every protected and allowed name must have a
+ * registrable domain under the configured Public Suffix List: build the
+ * set once here, as the engine will, so that a bad name stops the daemon
+ * (or the reload) with its reason instead of failing later without one.
+ */
+static int
+check_lookalike(const struct config *c, char *error, size_t size)
+{
+	const struct { const char *key, *text; } lists[] = {
+		{ "ProtectedDomains", c->protected_domains },
+		{ "ProtectedDomainsFile", c->protected_domains_file_text },
+		{ "LookalikeAllow", c->lookalike_allow },
+	};
+	const char *why = NULL;
+	struct orgdomain *od = NULL;
+	struct lookalike_set *set = NULL;
+	char reason[256];
+	int rc = 0;
+
+	for (size_t i = 0; i < 3; i++)
+		rc |= lists[i].text != NULL && lists[i].text[0] != '\0';
+	if (rc == 0)
+		return 0;
+	if ((od = orgdomain_new(c->public_suffix_list && c->public_suffix_list[0]
+				? c->public_suffix_list : NULL, &why)) == NULL
+	    || (set = lookalike_set_new(od, &why)) == NULL) {
+		snprintf(error, size, "%s: %s", c->source, why);
+		orgdomain_free(&od);
+		return -1;
+	}
+	rc = 0;
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		if (lists[i].text == NULL)
+			continue;
+		rc = i < 2 ? lookalike_set_protect(set, lists[i].text, reason, sizeof(reason))
+		    : lookalike_set_allow(set, lists[i].text, reason, sizeof(reason));
+		if (rc < 0)
+			snprintf(error, size, "%s: %s: %s", i == 1 ? c->protected_domains_file
+				 : c->source, lists[i].key, reason);
+	}
+	lookalike_set_free(&set);
+	orgdomain_free(&od);
+	return rc;
+}
+
 struct config *
 config_load(const char *path, char *error, size_t size)
 {
@@ -208,7 +257,8 @@ config_load(const char *path, char *error, size_t size)
 		}
 	}
 	c->source = strdup(path ? path : "(embedded defaults)");
-	if (c->source == NULL || (path != NULL && read_file(c, path, error, size) < 0)) {
+	if (c->source == NULL || (path != NULL && read_file(c, path, error, size) < 0)
+	    || check_lookalike(c, error, size) < 0) {
 		if (c->source == NULL)
 			snprintf(error, size, "out of memory");
 		config_free(c);

@@ -66,6 +66,13 @@ struct config {
 	struct policy_settings policy;
 	char *domain_rules_file;
 
+	/* look-alike senders */
+	char *protected_domains;	/* names, space-separated */
+	char *protected_domains_file;
+	char *protected_domains_file_text;	/* that file's contents, or NULL */
+	int protect_recipient_domains;
+	char *lookalike_allow;
+
 	/* milter output */
 	char *reject_text;
 	char *tempfail_text;

@@ -94,6 +94,17 @@ const struct config_key config_keys[] = {
 	  "do not evaluate mail from SMTP-AUTH authenticated clients" },
 	{ "DryRun", CONFIG_BOOL, "no", P(dry_run), 0, 0,
 	  "evaluate and log what would be done, but accept every message" },
+	/* look-alike senders */
+	{ "ProtectedDomains", CONFIG_NAMELIST, "", F(protected_domains), 0, 0,
+	  "domains whose look-alikes (homoglyph, typo, suffix, embedded, display name) are caught" },
+	{ "ProtectedDomainsFile", CONFIG_NAMES_FILE, "", F(protected_domains_file), 0, 0,
+	  "file of more protected domains, one or more a line, '#' comments (empty: none)" },
+	{ "ProtectRecipientDomains", CONFIG_BOOL, "yes", F(protect_recipient_domains), 0, 0,
+	  "the domains of each message's RCPT TO addresses are protected too" },
+	{ "LookalikeAllow", CONFIG_NAMELIST, "", F(lookalike_allow), 0, 0,
+	  "legitimate near names (and their subdomains) never taken for look-alikes" },
+	{ "LookalikeAction", CONFIG_ACTION_FLOOR, "quarantine", P(lookalike), 0, 0,
+	  "action for a look-alike sender, whatever DMARC says (accept: log only); never weakens" },
 	/* milter output */
 	{ "RejectText", CONFIG_REPLY_TEXT,
 	  "Message rejected: DMARC policy for %{domain} (%{reason})", F(reject_text), 0, 0,
@@ -135,7 +146,8 @@ config_key_find(const char *name)
 int
 config_key_repeatable(const struct config_key *key)
 {
-	return key->type == CONFIG_NETLIST || key->type == CONFIG_DOMAINSET;
+	return key->type == CONFIG_NETLIST || key->type == CONFIG_DOMAINSET
+	    || key->type == CONFIG_NAMELIST;
 }
 
 #define FIELD(config, key, type) ((type *)((char *)(config) + (key)->offset))
@@ -272,6 +284,90 @@ is_authserv_token(const char *v)
 	return 1;
 }
 
+/*
+ * Names files (ProtectedDomainsFile) are read like every operator file
+ * (config_file.c: regular files only, lines bounded) into one text of at
+ * most NAMES_FILE_MAX octets, grown by doubling so that loading is linear.
+ */
+#define NAMES_FILE_MAX (16u << 20)
+
+struct names_text {
+	char *buf;
+	size_t len, cap;
+};
+
+/* names_line - append one line of a names file and its newline */
+static int
+names_line(void *context, char *line, unsigned lineno, char *reason, size_t reason_size)
+{
+	struct names_text *t = context;
+	size_t n = strlen(line);
+
+	(void)lineno;
+	if (t->len + n + 2 > NAMES_FILE_MAX) {
+		snprintf(reason, reason_size, "longer than %u MiB in all", NAMES_FILE_MAX >> 20);
+		return -1;
+	}
+	if (t->len + n + 2 > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		char *grown;
+
+		while (cap < t->len + n + 2)
+			cap *= 2;
+		if ((grown = realloc(t->buf, cap)) == NULL) {
+			snprintf(reason, reason_size, "out of memory");
+			return -1;
+		}
+		t->buf = grown;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, line, n);
+	t->len += n;
+	t->buf[t->len++] = '\n';
+	t->buf[t->len] = '\0';
+	return 0;
+}
+
+/* read_names_file - the whole file into *text (replaced), or -1 with error */
+static int
+read_names_file(const char *path, char **text, char *error, size_t size)
+{
+	struct names_text t = { NULL, 0, 0 };
+
+	if (config_file_read(path, CONFIG_LINE_MAX, names_line, &t, error, size) < 0) {
+		free(t.buf);
+		return -1;
+	}
+	if (t.buf == NULL && (t.buf = strdup("")) == NULL)
+		return fail(error, size, "out of memory");
+	free(*text);
+	*text = t.buf;
+	return 0;
+}
+
+/*
+ * append_names - one more line of a repeatable name list (ProtectedDomains,
+ * LookalikeAllow). The whole list is bounded, since each line copies what
+ * came before: long lists belong in ProtectedDomainsFile.
+ */
+#define NAMELIST_MAX 65536
+
+static int
+append_names(struct config *c, const struct config_key *key, const char *v, char *error,
+	     size_t size)
+{
+	char *joined;
+
+	if (strlen(*FIELD(c, key, char *)) + strlen(v) + 1 > NAMELIST_MAX)
+		return fail(error, size, "%s: more than %d characters in all; put long lists in"
+			    " ProtectedDomainsFile", key->name, NAMELIST_MAX);
+	if (asprintf(&joined, "%s %s", *FIELD(c, key, char *), v) < 0)
+		return fail(error, size, "%s", "out of memory");
+	free(*FIELD(c, key, char *));
+	*FIELD(c, key, char *) = joined;
+	return 0;
+}
+
 static int
 set_string(struct config *c, const struct config_key *key, const char *v)
 {
@@ -324,9 +420,11 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 
 	switch (key->type) {
 	case CONFIG_STRING:
+	case CONFIG_NAMELIST:	/* the names are checked once the file is read */
 		break;
 	case CONFIG_PATH:
 	case CONFIG_RULES_FILE:
+	case CONFIG_NAMES_FILE:
 		if (v[0] != '\0' && v[0] != '/')
 			return fail(error, size, "%s must be an absolute path", key->name);
 		break;
@@ -437,6 +535,16 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 				    " spaces, ';', quotes or parentheses", key->name);
 		break;
 	}
+	if (key->type == CONFIG_NAMELIST && append && *FIELD(c, key, char *) != NULL
+	    && (*FIELD(c, key, char *))[0] != '\0')
+		return append_names(c, key, v, error, size);
+	if (key->type == CONFIG_NAMES_FILE) {
+		free(c->protected_domains_file_text);
+		c->protected_domains_file_text = NULL;
+		if (v[0] != '\0' && read_names_file(v, &c->protected_domains_file_text, error,
+						    size) < 0)
+			return -1;
+	}
 	if (key->type == CONFIG_RULES_FILE && load_rules(c, v, error, size) < 0)
 		return -1;
 	if (set_string(c, key, v) < 0)
@@ -457,6 +565,13 @@ config_value_release(struct config *c, const struct config_key *key)
 	case CONFIG_RULES_FILE:
 		domain_rules_free(&c->policy.domain_rules);
 		/* FALLTHROUGH */
+	case CONFIG_NAMES_FILE:
+		if (key->type == CONFIG_NAMES_FILE) {
+			free(c->protected_domains_file_text);
+			c->protected_domains_file_text = NULL;
+		}
+		/* FALLTHROUGH */
+	case CONFIG_NAMELIST:
 	case CONFIG_STRING:
 	case CONFIG_PATH:
 	case CONFIG_SOCKET:

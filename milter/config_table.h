@@ -32,6 +32,8 @@ enum config_type {
 	CONFIG_AUTHSERV_ID,	/* token; "HOSTNAME" means this host's name */
 	CONFIG_ORG_METHOD,	/* treewalk | psl (enum dmarc_method) */
 	CONFIG_REPORT_STORE,	/* report store URI (report_store.h), or empty */
+	CONFIG_NAMELIST,	/* domain names as text (repeatable), checked by config.c */
+	CONFIG_NAMES_FILE,	/* path of a file of domain names, read now */
 };
 
 struct config_key {

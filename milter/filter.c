@@ -199,6 +199,18 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	return reply(c, SMFIP_NR_MAIL);
 }
 
+/* on_envrcpt - each recipient's domain may be protected from look-alikes */
+static sfsistat
+on_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL && c->msg != NULL && c->failure == NULL && argv != NULL
+	    && message_recipient(c->msg, strip_angles(argv[0])) < 0)
+		c->failure = "recipient processing failed";
+	return reply(c, SMFIP_NR_RCPT);
+}
+
 static sfsistat
 on_header(SMFICTX *ctx, char *name, char *value)
 {
@@ -381,6 +393,7 @@ static struct smfiDesc description = {
 	.xxfi_connect = on_connect,
 	.xxfi_helo = on_helo,
 	.xxfi_envfrom = on_envfrom,
+	.xxfi_envrcpt = on_envrcpt,
 	.xxfi_header = on_header,
 	.xxfi_eoh = on_eoh,
 	.xxfi_body = on_body,

@@ -5,9 +5,10 @@
  * meaningful if it negotiates exactly as the daemon does.
  *
  * Actions: add, change (and so delete) header fields, quarantine. Steps:
- * no unknown commands, DATA or RCPT; header values with their leading
- * space; no reply to connect, HELO, MAIL, each header, end of headers and
- * body chunks (the verdict comes at end of message).
+ * no unknown commands or DATA; header values with their leading space; no
+ * reply to connect, HELO, MAIL, RCPT (its domains are protected from
+ * look-alikes), each header, end of headers and body chunks (the verdict
+ * comes at end of message).
  *
  * Thread-safety: constants and pure functions.
  */
@@ -17,8 +18,8 @@
 #include <libmilter/mfapi.h>
 
 #define NEGOTIATION_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE)
-#define NEGOTIATION_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NORCPT | SMFIP_HDR_LEADSPC \
-			   | SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR \
+#define NEGOTIATION_STEPS (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC \
+			   | SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR \
 			   | SMFIP_NR_EOH | SMFIP_NR_BODY)
 
 /*

@@ -112,6 +112,14 @@ offline_run(struct config *config, const struct offline_request *r, FILE *out, F
 		runtime_unref(&rt);
 		return 1;
 	}
+	/* the recipient's domain is protected from look-alikes, as at RCPT TO */
+	if (r->rcpt != NULL && message_recipient(msg, r->rcpt) < 0) {
+		fprintf(err, "dmarcguard: out of memory\n");
+		message_free(&msg);
+		fclose(f);
+		runtime_unref(&rt);
+		return 1;
+	}
 	struct message_reader_sink sink = { on_header, on_eoh, on_body, msg };
 
 	rc = message_reader_feed(f, &sink);

@@ -33,6 +33,9 @@ runtime_engine_settings(const struct config *c, struct engine_settings *s)
 	s->dkim.max_signatures = c->max_signatures;
 	s->dkim.min_rsa_bits = c->min_rsa_bits;
 	s->receiver_name = c->authserv_id;
+	s->protected_domains = c->protected_domains;
+	s->protected_domains_more = c->protected_domains_file_text;
+	s->lookalike_allow = c->lookalike_allow;
 }
 
 struct runtime *
@@ -58,6 +61,7 @@ runtime_new(struct config *config, struct resolver *resolver, const char **error
 	rt->message_settings.policy = &config->policy;
 	rt->message_settings.authserv_id = config->authserv_id;
 	rt->message_settings.allow_partial_body = config->allow_partial_body;
+	rt->message_settings.protect_recipients = config->protect_recipient_domains;
 	return rt;
 }
 

@@ -8,7 +8,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake pkg-config
   libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev libssl-dev
-  libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev publicsuffix dns-root-data
+  libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev libicu-dev publicsuffix dns-root-data
   zlib1g-dev libsqlite3-dev
 )
 # What the test suite needs: Check, a real authoritative DNS server and dig,

@@ -154,6 +154,18 @@ static const struct {
 	  " spf_id=mailfrom dkim=none dmarc=fail policy_domain=pct0.example p=reject"
 	  " sp=reject pct=0 published=reject action=reject reason=published-reject"
 	  " override=no discovery=treewalk removed_tags=pct" },
+	{ "look-alike: check and protected domain last", {
+		CLIENT, .mail_from_domain = "banc.example", .from_domain = "banc.example",
+		.spf = SPF_NONE, .dmarc = DMARC_OUTCOME_PASS, .policy_domain = "banc.example",
+		.decision = { .action = ACTION_QUARANTINE, .would_action = ACTION_QUARANTINE,
+		.raised = 1, .reason = "lookalike-typo" },
+		.lookalike = "typo", .lookalike_of = "bank.example" },
+	  "v=1 qid=4Xk2p1Zz3Qz9 ip=203.0.113.66 client=unknown helo=mx.attacker.example"
+	  " mfrom=banc.example from=banc.example spf=none"
+	  " spf_domain=attacker.example spf_id=mailfrom dkim=none dmarc=pass"
+	  " policy_domain=banc.example p=- sp=- pct=- published=unspecified"
+	  " action=quarantine reason=lookalike-typo override=yes"
+	  " lookalike=typo lookalike_of=bank.example" },
 };
 
 START_TEST(test_line)
@@ -412,6 +424,25 @@ START_TEST(test_level)
 }
 END_TEST
 
+/* a look-alike is at least a notice, also when only logged */
+START_TEST(test_level_lookalike)
+{
+	struct verdict v = {
+		.dmarc = DMARC_OUTCOME_PASS, .lookalike = "typo", .lookalike_of = "bank.example",
+		.decision = { .action = ACTION_ACCEPT, .would_action = ACTION_ACCEPT,
+			      .reason = "lookalike-typo" },
+	};
+
+	ck_assert_int_eq(alert_level_of(&v), ALERT_NOTICE);
+	v.lookalike = NULL;
+	ck_assert_int_eq(alert_level_of(&v), ALERT_INFO);
+	v.lookalike = "homoglyph";
+	v.decision.action = v.decision.would_action = ACTION_QUARANTINE;
+	v.decision.raised = 1;
+	ck_assert_int_eq(alert_level_of(&v), ALERT_WARNING);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -423,6 +454,7 @@ main(void)
 	tcase_add_loop_test(tc, test_dkim_list, 0, TEST_ROWS(dkims));
 	tcase_add_test(tc, test_dkim_list_long);
 	tcase_add_loop_test(tc, test_truncation, 0, TEST_ROWS(lines));
+	tcase_add_test(tc, test_level_lookalike);
 	tcase_add_loop_test(tc, test_level, 0, TEST_ROWS(levels));
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);

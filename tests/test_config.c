@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -165,6 +166,14 @@ static const struct {
 	{ "ReportStore mysql:db\n", ":1: ReportStore: report store: unknown scheme" },
 	{ "ReportStore sqlite:\n", ":1: ReportStore: report store: no location" },
 	{ "ReportQueueSize 8\n", ":1: ReportQueueSize must be a number from 16 to 1000000" },
+	{ "ProtectedDomains bank.example co.uk\n", ": ProtectedDomains: co.uk: no-registrable-domain" },
+	{ "ProtectedDomains xn--zz.example\n", ": ProtectedDomains: xn--zz.example: invalid-a-label" },
+	{ "LookalikeAllow bank..example\n", ": LookalikeAllow: bank..example: no-registrable-domain" },
+	{ "LookalikeAction tempfail\n", ":1: LookalikeAction takes accept, quarantine or reject" },
+	{ "ProtectedDomainsFile domains.txt\n", ":1: ProtectedDomainsFile must be an absolute path" },
+	{ "ProtectedDomainsFile /nonexistent/domains\n", ":1: /nonexistent/domains: No such file or directory" },
+	{ "ProtectedDomainsFile /dev/zero\n", ":1: /dev/zero: a character device, not a regular file" },
+	{ "ProtectRecipientDomains sometimes\n", ":1: ProtectRecipientDomains takes yes or no" },
 };
 
 START_TEST(test_bad_files)
@@ -471,6 +480,53 @@ START_TEST(test_every_default_is_valid_and_helped)
 }
 END_TEST
 
+/* the look-alike keys: defaults, lists that add up, the file, the action */
+START_TEST(test_lookalike_keys)
+{
+	char error[512] = "", conf[512], names[] = "/tmp/dmarcguard-names-XXXXXX";
+	struct config *c = config_load(NULL, error, sizeof(error));
+	int fd;
+
+	ck_assert_msg(c != NULL, "%s", error);
+	ck_assert_str_eq(c->protected_domains, "");
+	ck_assert_ptr_null(c->protected_domains_file_text);
+	ck_assert_int_eq(c->protect_recipient_domains, 1);
+	ck_assert_int_eq(c->policy.lookalike, ACTION_QUARANTINE);
+	config_unref(&c);
+
+	fd = mkstemp(names);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "# ours\nministry.gov.uk, b\xd0\xb0nk.test\n", 35), 35);
+	close(fd);
+	snprintf(conf, sizeof(conf), "ProtectedDomains bank.example\n"
+		 "ProtectedDomains gov.example paypal.com\n"
+		 "ProtectedDomainsFile %s\n"
+		 "ProtectRecipientDomains no\n"
+		 "LookalikeAllow banks.example\n"
+		 "LookalikeAction reject\n", names);
+	c = config_load(write_conf(conf), error, sizeof(error));
+	ck_assert_msg(c != NULL, "%s", error);
+	ck_assert_str_eq(c->protected_domains, "bank.example gov.example paypal.com");
+	ck_assert_str_eq(c->protected_domains_file_text, "# ours\nministry.gov.uk, b\xd0\xb0nk.test\n");
+	ck_assert_int_eq(c->protect_recipient_domains, 0);
+	ck_assert_str_eq(c->lookalike_allow, "banks.example");
+	ck_assert_int_eq(c->policy.lookalike, ACTION_REJECT);
+	config_unref(&c);
+	unlink(path);
+
+	/* a bad name in the file is named with the file */
+	fd = open(names, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, "ok.example\ncom\n", 15), 15);
+	close(fd);
+	c = config_load(write_conf(conf), error, sizeof(error));
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(error, ": ProtectedDomainsFile: com: no-registrable-domain") != NULL
+		      && strstr(error, names) == error, "%s", error);
+	unlink(path);
+	unlink(names);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -492,6 +548,7 @@ main(void)
 	tcase_add_test(tc, test_sample_in_step_with_table);
 	tcase_add_test(tc, test_every_default_is_valid_and_helped);
 	tcase_add_test(tc, test_man_page_lists_every_key);
+	tcase_add_test(tc, test_lookalike_keys);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -75,6 +75,47 @@ static const struct {
 	  "action=accept", "reason=dmarc-pass" },
 };
 
+/* look-alike senders: configured and recipient domains, fields on the line */
+static const struct {
+	const char *conf, *rcpt;
+	const char *want;
+} lookalikes[] = {
+	{ "ProtectedDomains bank.example\n", NULL,
+	  "action=quarantine reason=lookalike-typo override=yes discovery=treewalk lookalike=typo"
+	  " lookalike_of=bank.example" },
+	{ "ProtectedDomains bank.example\nLookalikeAction accept\n", NULL,
+	  "action=accept reason=lookalike-typo override=no discovery=treewalk lookalike=typo"
+	  " lookalike_of=bank.example" },
+	{ "", "<ceo@banq.example>",
+	  "action=quarantine reason=lookalike-typo override=yes discovery=treewalk lookalike=typo"
+	  " lookalike_of=banq.example" },
+	{ "ProtectRecipientDomains no\n", "<ceo@banq.example>",
+	  "action=accept reason=dmarc-pass override=no discovery=treewalk\n" },
+	{ "LookalikeAllow banc.example\nProtectedDomains bank.example\n", NULL,
+	  "action=accept reason=dmarc-pass override=no discovery=treewalk\n" },
+};
+
+START_TEST(test_lookalike)
+{
+	char conf[] = "/tmp/dmarcguard-offline-lk-XXXXXX", args[1024], out[8192];
+	int fd = mkstemp(conf), rc;
+	FILE *f = fdopen(fd, "w");
+
+	fprintf(f, "AuthservID mx.test.example\nNameservers %s\nDNSTimeout 2s\n%s",
+		dns_fixture_address(), lookalikes[_i].conf);
+	fclose(f);
+	snprintf(args, sizeof(args), "-c %s --test unsigned-lookalike-banc.eml --client-ip"
+		 " 192.0.2.10 --helo mail.banc.example --mail-from bounce@banc.example%s%s%s",
+		 conf, lookalikes[_i].rcpt ? " --rcpt '" : "",
+		 lookalikes[_i].rcpt ? lookalikes[_i].rcpt : "", lookalikes[_i].rcpt ? "'" : "");
+	rc = run(args, out, sizeof(out));
+	unlink(conf);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, lookalikes[_i].want) != NULL, "got \"%s\", want %s", out,
+		      lookalikes[_i].want);
+}
+END_TEST
+
 START_TEST(test_verdicts)
 {
 	char args[1024], out[8192];
@@ -198,6 +239,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_verdicts, 0, TEST_ROWS(cases));
 	tcase_add_loop_test(tc, test_org_domain_method, 0, TEST_ROWS(method_cases));
+	tcase_add_loop_test(tc, test_lookalike, 0, TEST_ROWS(lookalikes));
 	tcase_add_loop_test(tc, test_bad_arguments, 0, TEST_ROWS(bad_cases));
 	tcase_add_test(tc, test_version_and_check);
 	suite_add_tcase(s, tc);

@@ -3,7 +3,8 @@
  * dispositions with t=y (RFC 9989: pct is gone, so no input samples),
  * the fail floor, malformed From,
  * temperror, no policy, protected and relaxed domains, exemptions and dry
- * run. Each row states the action and the reason code.
+ * run. Each row states the action and the reason code. A second table
+ * puts a look-alike sender on top of each kind of decision.
  */
 #include <string.h>
 
@@ -177,6 +178,74 @@ START_TEST(test_decide)
 }
 END_TEST
 
+/* a look-alike sender on top of each DMARC decision: raised, never lowered */
+static const struct {
+	const char *what;
+	enum setup setup;
+	enum action lookalike;
+	const char *client;
+	int authenticated;
+	enum dmarc_outcome outcome;
+	enum dmarc_request request;
+	enum action want, want_would;
+	const char *want_reason;
+	int want_raised;
+} lookalike_cases[] = {
+	{ "dmarc pass, quarantined", PLAIN, ACTION_QUARANTINE, "192.0.2.1", 0, PASS, P_REJ,
+	  ACTION_QUARANTINE, ACTION_QUARANTINE, "lookalike-typo", 1 },
+	{ "dmarc pass, rejected", PLAIN, ACTION_REJECT, "192.0.2.1", 0, PASS, P_REJ,
+	  ACTION_REJECT, ACTION_REJECT, "lookalike-typo", 1 },
+	{ "dmarc pass, accept logs only", PLAIN, ACTION_ACCEPT, "192.0.2.1", 0, PASS, P_REJ,
+	  ACTION_ACCEPT, ACTION_ACCEPT, "lookalike-typo", 0 },
+	{ "published reject is kept", PLAIN, ACTION_QUARANTINE, "192.0.2.1", 0, FAIL, P_REJ,
+	  ACTION_REJECT, ACTION_REJECT, "published-reject", 0 },
+	{ "floor quarantine, same action", PLAIN, ACTION_QUARANTINE, "192.0.2.1", 0, FAIL,
+	  P_NONE, ACTION_QUARANTINE, ACTION_QUARANTINE, "lookalike-typo", 1 },
+	{ "floor quarantine, look-alike reject", PLAIN, ACTION_REJECT, "192.0.2.1", 0, FAIL,
+	  P_NONE, ACTION_REJECT, ACTION_REJECT, "lookalike-typo", 1 },
+	{ "no policy, quarantined", PLAIN, ACTION_QUARANTINE, "192.0.2.1", 0, NONE, P_UNSPEC,
+	  ACTION_QUARANTINE, ACTION_QUARANTINE, "lookalike-typo", 1 },
+	{ "temperror stays tempfail", PLAIN, ACTION_REJECT, "192.0.2.1", 0, TEMP, P_REJ,
+	  ACTION_TEMPFAIL, ACTION_TEMPFAIL, "dns-temperror", 0 },
+	{ "authenticated client not judged", PLAIN, ACTION_REJECT, "192.0.2.1", 1, PASS, P_REJ,
+	  ACTION_ACCEPT, ACTION_ACCEPT, "exempt-authenticated", 0 },
+	{ "trusted network not judged", PLAIN, ACTION_REJECT, "127.0.0.1", 0, PASS, P_REJ,
+	  ACTION_ACCEPT, ACTION_ACCEPT, "exempt-trusted-network", 0 },
+	{ "allowed client still judged", PLAIN, ACTION_QUARANTINE, "198.51.100.7", 0, FAIL,
+	  P_NONE, ACTION_QUARANTINE, ACTION_QUARANTINE, "lookalike-typo", 1 },
+	{ "dry run accepts, would quarantine", DRY_RUN, ACTION_QUARANTINE, "192.0.2.1", 0, PASS,
+	  P_REJ, ACTION_ACCEPT, ACTION_QUARANTINE, "lookalike-typo", 1 },
+};
+
+START_TEST(test_lookalike)
+{
+	struct policy_settings s;
+	struct policy_decision d;
+	struct policy_input in = {
+		.author_domain = "banc.example",
+		.outcome = lookalike_cases[_i].outcome,
+		.request = lookalike_cases[_i].request,
+		.aligned_pass = lookalike_cases[_i].outcome == PASS,
+		.client_authenticated = lookalike_cases[_i].authenticated,
+		.client_address = lookalike_cases[_i].client,
+	};
+
+	settings_for(lookalike_cases[_i].setup, &s);
+	s.lookalike = lookalike_cases[_i].lookalike;
+	policy_decide(&s, &in, &d);
+	policy_apply_lookalike(&s, "lookalike-typo", &d);
+	ck_assert_msg(d.action == lookalike_cases[_i].want, "%s: action %s",
+		      lookalike_cases[_i].what, action_name(d.action));
+	ck_assert_msg(d.would_action == lookalike_cases[_i].want_would, "%s: would %s",
+		      lookalike_cases[_i].what, action_name(d.would_action));
+	ck_assert_msg(strcmp(d.reason, lookalike_cases[_i].want_reason) == 0, "%s: reason %s",
+		      lookalike_cases[_i].what, d.reason);
+	ck_assert_msg(d.raised == lookalike_cases[_i].want_raised, "%s: raised %d",
+		      lookalike_cases[_i].what, d.raised);
+	policy_settings_release(&s);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(policy_outcome_name(DMARC_OUTCOME_TEMPERROR), "temperror");
@@ -192,6 +261,7 @@ main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_decide, 0, TEST_ROWS(cases));
+	tcase_add_loop_test(tc, test_lookalike, 0, TEST_ROWS(lookalike_cases));
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);

@@ -154,6 +154,8 @@ field_value(enum field_id id, const struct verdict *v, const struct line_values 
 	case FIELD_problem: return v->dmarc_problem;
 	case FIELD_discovery: return v->discovery;
 	case FIELD_removed_tags: return v->removed_tags;
+	case FIELD_lookalike: return v->lookalike;
+	case FIELD_lookalike_of: return v->lookalike != NULL ? v->lookalike_of : NULL;
 	}
 	return NULL;
 }
@@ -185,7 +187,7 @@ alert_level_of(const struct verdict *v)
 
 	if (d->raised || v->from_problem != NULL || d->would_action == ACTION_REJECT)
 		return ALERT_WARNING;
-	if (d->would_action != ACTION_ACCEPT)
+	if (d->would_action != ACTION_ACCEPT || v->lookalike != NULL)
 		return ALERT_NOTICE;
 	/* an exempted message had nothing enforced, whatever DMARC said: info */
 	if (d->exemption == NULL

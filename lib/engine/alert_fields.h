@@ -55,6 +55,8 @@ enum alert_fields_presence {
 	X(would, OPTIONAL, "the action dry-run mode did not take") \
 	X(problem, OPTIONAL, "cause of a DMARC temperror/permerror or internal error") \
 	X(discovery, OPTIONAL, "treewalk or psl: how the DMARC record was found (OrgDomainMethod)") \
-	X(removed_tags, OPTIONAL, "tags RFC 9989 removed that the record still carries (pct, rf, ri): read, not acted on")
+	X(removed_tags, OPTIONAL, "tags RFC 9989 removed that the record still carries (pct, rf, ri): read, not acted on") \
+	X(lookalike, OPTIONAL, "look-alike check that matched: homoglyph typo suffix embedded display-name") \
+	X(lookalike_of, OPTIONAL, "the protected domain the sender looks like")
 
 #endif

@@ -19,6 +19,7 @@ struct engine {
 	struct orgdomain *orgdomain;
 	struct dkimv_lib *dkim;
 	struct spf_eval *spf;
+	struct lookalike_set *lookalike;
 };
 
 void
@@ -35,6 +36,27 @@ static char *
 dup_or_null(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
+}
+
+/* build_lookalike - the protected set; names are copied into it */
+static int
+build_lookalike(struct engine *e, const struct engine_settings *s, const char **error_r)
+{
+	char why[256];
+
+	if ((e->lookalike = lookalike_set_new(e->orgdomain, error_r)) == NULL)
+		return -1;
+	if ((s->protected_domains != NULL
+	     && lookalike_set_protect(e->lookalike, s->protected_domains, why, sizeof(why)) < 0)
+	    || (s->protected_domains_more != NULL
+		&& lookalike_set_protect(e->lookalike, s->protected_domains_more, why,
+					 sizeof(why)) < 0)
+	    || (s->lookalike_allow != NULL
+		&& lookalike_set_allow(e->lookalike, s->lookalike_allow, why, sizeof(why)) < 0)) {
+		*error_r = "lookalike: bad protected or allowed name";
+		return -1;
+	}
+	return 0;
 }
 
 struct engine *
@@ -75,6 +97,10 @@ engine_new(const struct engine_settings *s, const char **error_r)
 		goto fail;
 	if ((e->spf = spf_eval_new(e->resolver, error_r)) == NULL)
 		goto fail;
+	if (build_lookalike(e, s, error_r) < 0)
+		goto fail;
+	e->settings.protected_domains = e->settings.protected_domains_more = NULL;
+	e->settings.lookalike_allow = NULL;
 	return e;
 fail:
 	engine_free(&e);
@@ -89,6 +115,7 @@ engine_free(struct engine **ep)
 	if (e == NULL)
 		return;
 	*ep = NULL;
+	lookalike_set_free(&e->lookalike);
 	spf_eval_free(&e->spf);
 	dkimv_lib_free(&e->dkim);
 	orgdomain_free(&e->orgdomain);
@@ -128,4 +155,10 @@ const struct engine_settings *
 engine_settings(const struct engine *e)
 {
 	return &e->settings;
+}
+
+const struct lookalike_set *
+engine_lookalike(const struct engine *e)
+{
+	return e->lookalike;
 }

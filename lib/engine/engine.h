@@ -1,7 +1,10 @@
 /*
  * engine - the process-wide objects every evaluation shares: the resolver,
- * the Public Suffix List, the DKIM library with its DNS hooks, and the SPF
- * evaluator. Built once from settings, read-only afterwards.
+ * the Public Suffix List, the DKIM library with its DNS hooks, the SPF
+ * evaluator, and the look-alike set (the protected domains' precomputed
+ * skeletons and indexes). Built once from settings, read-only afterwards;
+ * a reload builds a new engine, so the look-alike data follows the
+ * configuration.
  *
  * Life cycle: engine_new after daemonizing (it starts the resolver's
  * thread), before messages are evaluated; engine_free when no message
@@ -16,6 +19,7 @@
 
 #include "dkimv.h"
 #include "dmarc_discovery.h"
+#include "lookalike.h"
 #include "orgdomain.h"
 #include "resolver.h"
 
@@ -36,6 +40,10 @@ struct engine_settings {
 	struct dkimv_settings dkim;
 	unsigned spf_timeout_ms;	/* budget of one SPF check, 0: 2 x DNS timeout */
 	const char *receiver_name;	/* our host name, for SPF %{r} */
+	/* look-alike names (lookalike_set_protect syntax), each NULL or text */
+	const char *protected_domains;
+	const char *protected_domains_more;	/* e.g. the ProtectedDomainsFile text */
+	const char *lookalike_allow;
 };
 
 struct engine;
@@ -43,7 +51,11 @@ struct engine;
 /* engine_settings_init - defaults of every part */
 void engine_settings_init(struct engine_settings *settings);
 
-/* engine_new - NULL with *error_r (static text or a library message) */
+/*
+ * engine_new - NULL with *error_r (static text or a library message; a bad
+ * look-alike name gives only "lookalike: bad protected or allowed name":
+ * the daemon checks the names with their reasons when it loads them)
+ */
 struct engine *engine_new(const struct engine_settings *settings, const char **error_r);
 void engine_free(struct engine **engine);
 
@@ -51,6 +63,8 @@ struct resolver *engine_resolver(struct engine *engine);
 const struct orgdomain *engine_orgdomain(const struct engine *engine);
 struct dkimv_lib *engine_dkim(struct engine *engine);
 struct spf_eval *engine_spf(struct engine *engine);
+/* engine_lookalike - the look-alike set (never NULL; may be empty) */
+const struct lookalike_set *engine_lookalike(const struct engine *engine);
 const struct engine_settings *engine_settings(const struct engine *engine);
 
 #endif

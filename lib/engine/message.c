@@ -53,6 +53,25 @@ message_new(struct engine *engine, const struct message_settings *settings,
 	return m;
 }
 
+int
+message_recipient(struct message *m, const char *address)
+{
+	const char *at = address != NULL ? strrchr(address, '@') : NULL;
+	size_t n;
+	char *domain;
+
+	if (at == NULL || !m->settings->protect_recipients || m->rcpt_count == LOOKALIKE_MAX_EXTRA)
+		return 0;
+	n = strcspn(at + 1, ">");
+	for (size_t i = 0; i < m->rcpt_count; i++)
+		if (strncasecmp(m->rcpt_domains[i], at + 1, n) == 0 && m->rcpt_domains[i][n] == '\0')
+			return 0;
+	if (n == 0 || (domain = strndup(at + 1, n)) == NULL)
+		return n == 0 ? 0 : -1;
+	m->rcpt_domains[m->rcpt_count++] = domain;
+	return 0;
+}
+
 void
 message_set_queue_id(struct message *m, const char *queue_id)
 {
@@ -139,8 +158,12 @@ message_header(struct message *m, const char *name, const char *value, size_t le
 		return 0;
 	}
 	if (name_is(name, "From")) {
-		if (++m->from_count == 1)
+		if (++m->from_count == 1) {
 			from_header_parse(value, len, &m->from);
+			if (display_name_extract(value, len, m->display, sizeof(m->display),
+						 &m->display_problem) < 0)
+				m->display[0] = '\0';
+		}
 	} else if (name_is(name, "Authentication-Results")) {
 		m->authres_seen++;
 		if (authres_is_ours(value, len, m->settings->authserv_id)
@@ -196,6 +219,8 @@ message_free(struct message **mp)
 	dmarc_discovery_clear(&m->dmarc);
 	free(m->dkim_results);
 	free(m->own_authres);
+	for (size_t i = 0; i < m->rcpt_count; i++)
+		free(m->rcpt_domains[i]);
 	free(m->authres);
 	free(m->queue_id);
 	free(m->client_ip);

@@ -2,7 +2,9 @@
  * message - the evaluation of one message, from envelope to verdict.
  *
  * A push interface in the order the MTA delivers a message:
- * message_new (envelope known), message_header for each header field in
+ * message_new (envelope known), message_recipient for each RCPT TO
+ * address (only their domains are kept, for the look-alike check, at most
+ * LOOKALIKE_MAX_EXTRA distinct ones), message_header for each header field in
  * arrival order, message_eoh, message_body for each chunk, message_finish
  * for the verdict. The daemon's callbacks and the offline test mode run
  * exactly this code. The body is streamed into the DKIM hashes and never
@@ -12,7 +14,8 @@
  * malformed ("malformed-header-too-large").
  *
  * message_finish runs SPF, completes DKIM, finds the DMARC record,
- * evaluates alignment and applies the local policy. Internal failures (out
+ * evaluates alignment, applies the local policy, and checks the From
+ * domain and display name for look-alikes of the protected domains. Internal failures (out
  * of memory, calls out of order) never pass a message: the verdict then
  * says tempfail with reason "internal-error".
  *
@@ -44,6 +47,7 @@ struct message_settings {
 	const struct policy_settings *policy;
 	const char *authserv_id;
 	int allow_partial_body;		/* l= signatures may give an aligned pass */
+	int protect_recipients;		/* RCPT TO domains are protected (look-alikes) */
 };
 
 struct message;
@@ -53,6 +57,8 @@ struct message *message_new(struct engine *engine, const struct message_settings
 			    const struct envelope *envelope, const char **error_r);
 /* message_set_queue_id - the queue id, once the MTA tells it */
 void message_set_queue_id(struct message *message, const char *queue_id);
+/* message_recipient - one RCPT TO address (with or without <>); 0, or -1 out of memory */
+int message_recipient(struct message *message, const char *address);
 /* message_header - one field; value as on the wire after the colon (see dkimv.h) */
 int message_header(struct message *message, const char *name, const char *value, size_t len);
 int message_eoh(struct message *message);

@@ -14,6 +14,11 @@
  * Discovery and alignment use the engine's OrgDomainMethod (tree walk or
  * Public Suffix List); pct is not acted on (RFC 9989 removed it).
  *
+ * Look-alikes: when From is usable, its domain and display name are
+ * checked against the engine's protected set and the message's recipient
+ * domains (lookalike.h), whatever the DMARC result; a match goes through
+ * policy_apply_lookalike, which never weakens the decision.
+ *
  * Thread-safety: one message, one thread at a time.
  */
 #include "message_state.h"
@@ -246,6 +251,37 @@ decide(struct message *m, int aligned_pass, int aligned_temp)
 	policy_decide(m->settings->policy, &in, &v->decision);
 }
 
+/* check_lookalike - look-alike sender of a protected domain? */
+static void
+check_lookalike(struct message *m)
+{
+	static const char *const reasons[] = {
+		[LOOKALIKE_HOMOGLYPH] = "lookalike-homoglyph",
+		[LOOKALIKE_TYPO] = "lookalike-typo",
+		[LOOKALIKE_SUFFIX] = "lookalike-suffix",
+		[LOOKALIKE_EMBEDDED] = "lookalike-embedded",
+		[LOOKALIKE_DISPLAY_NAME] = "lookalike-display-name",
+	};
+	struct verdict *v = &m->verdict;
+	struct lookalike_input in = {
+		.from_domain = v->from_domain,
+		.display_name = m->display,
+		.display_problem = m->display_problem,
+		.extra = (const char *const *)m->rcpt_domains,
+		.extra_count = m->rcpt_count,
+	};
+	enum lookalike_kind kind;
+
+	if (v->from_problem != NULL)
+		return;
+	kind = lookalike_check(engine_lookalike(m->engine), &in, &m->lookalike);
+	if (kind == LOOKALIKE_NONE)
+		return;
+	v->lookalike = lookalike_kind_name(kind);
+	v->lookalike_of = m->lookalike.protected_domain;
+	policy_apply_lookalike(m->settings->policy, reasons[kind], &v->decision);
+}
+
 void
 message_verdict_evaluate(struct message *m)
 {
@@ -298,6 +334,7 @@ message_verdict_evaluate(struct message *m)
 	v->dmarc = v->from_problem != NULL ? DMARC_OUTCOME_PERMERROR
 	    : outcome(m, dkim_pass || spf_pass, dkim_temp || spf_temp);
 	decide(m, dkim_pass || spf_pass, dkim_temp || spf_temp);
+	check_lookalike(m);
 	if ((m->authres = malloc(AUTHRES_MAX)) != NULL
 	    && authres_format(v, m->settings->authserv_id, m->authres, AUTHRES_MAX) > 0)
 		v->authres = m->authres;

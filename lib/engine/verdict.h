@@ -69,6 +69,8 @@ struct verdict {
 	const char *rua;		/* rua as published when it holds a valid URI, else NULL */
 
 	struct policy_decision decision;
+	const char *lookalike;		/* look-alike check that matched, or NULL */
+	const char *lookalike_of;	/* the protected domain it imitates, or NULL */
 
 	const char *authres;		/* our Authentication-Results value (no name) */
 	const size_t *own_authres;	/* 1-based indexes of A-R fields with our id */

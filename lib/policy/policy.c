@@ -17,6 +17,7 @@ policy_settings_init(struct policy_settings *s)
 	s->temperror = ACTION_TEMPFAIL;
 	s->no_policy = ACTION_ACCEPT;
 	s->permerror = ACTION_ACCEPT;
+	s->lookalike = ACTION_QUARANTINE;
 	s->ignore_authenticated = 1;
 }
 
@@ -188,5 +189,26 @@ policy_decide(const struct policy_settings *s, const struct policy_input *in,
 	if (s->dry_run) {
 		out->dry_run = 1;
 		out->action = ACTION_ACCEPT;
+	}
+}
+
+void
+policy_apply_lookalike(const struct policy_settings *s, const char *reason,
+		       struct policy_decision *d)
+{
+	enum action was = d->would_action;
+
+	/* our own users are not judged; DNS doubt is settled by a retry first */
+	if (d->exemption != NULL && (strcmp(d->exemption, "exempt-authenticated") == 0
+				     || strcmp(d->exemption, "exempt-trusted-network") == 0))
+		return;
+	if (was == ACTION_TEMPFAIL || action_stricter(was, s->lookalike) != s->lookalike)
+		return;
+	d->reason = reason;
+	if (s->lookalike > was) {
+		d->raised = 1;
+		d->would_action = s->lookalike;
+		if (!d->dry_run)
+			d->action = s->lookalike;
 	}
 }

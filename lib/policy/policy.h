@@ -25,6 +25,12 @@
  * permerror (default accept). Dry run computes everything, reports the
  * action it would have taken, and accepts.
  *
+ * A look-alike sender (lib/lookalike, found by the caller) gets the
+ * look-alike action (default quarantine) whatever DMARC said, unless the
+ * action otherwise taken is stricter: policy_apply_lookalike never
+ * weakens a decision, and our own users (authenticated clients, trusted
+ * networks) are not judged. The reason is then "lookalike-<check>".
+ *
  * Every decision carries a short stable reason code (see policy.c's table
  * and docs/alerts.md).
  *
@@ -57,6 +63,7 @@ struct policy_settings {
 	enum action temperror;		/* tempfail or accept */
 	enum action no_policy;
 	enum action permerror;
+	enum action lookalike;		/* look-alike sender: accept logs only */
 	int ignore_authenticated;
 	int dry_run;
 	struct netlist *trusted_networks;
@@ -100,6 +107,15 @@ void policy_settings_release(struct policy_settings *settings);
 
 void policy_decide(const struct policy_settings *settings,
 		   const struct policy_input *input, struct policy_decision *out);
+
+/*
+ * policy_apply_lookalike - after policy_decide: a look-alike sender was
+ * found; reason is its static reason code ("lookalike-typo", ...). Raises
+ * the action to the look-alike action when that is stricter, and takes
+ * the reason when the look-alike action is at least as strict.
+ */
+void policy_apply_lookalike(const struct policy_settings *settings, const char *reason,
+			    struct policy_decision *decision);
 
 const char *policy_outcome_name(enum dmarc_outcome outcome);
 

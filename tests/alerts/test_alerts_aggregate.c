@@ -64,8 +64,9 @@ static const char *const lines[] = {
 static struct agg *agg;
 static struct scan *scan;
 
+/* feed_lines - n lines through a new scan into a new aggregate */
 static void
-feed(const char *domain, const char *action)
+feed_lines(const char *const *l, size_t n, const char *domain, const char *action)
 {
 	struct filter f;
 	const char *why;
@@ -79,8 +80,14 @@ feed(const char *domain, const char *action)
 		ck_assert_int_eq(filter_set_actions(&f, action, &why), 0);
 	agg = agg_new(domain != NULL);
 	scan = scan_new(&f, NOW, agg, NULL, NULL);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		scan_line(scan, lines[i], strlen(lines[i]), "test.log", i + 1);
+	for (size_t i = 0; i < n; i++)
+		scan_line(scan, l[i], strlen(l[i]), "test.log", i + 1);
+}
+
+static void
+feed(const char *domain, const char *action)
+{
+	feed_lines(lines, sizeof(lines) / sizeof(lines[0]), domain, action);
 }
 
 static void
@@ -246,6 +253,46 @@ START_TEST(test_network_of)
 }
 END_TEST
 
+/* look-alike senders: per protected domain, whatever DMARC said */
+START_TEST(test_lookalikes)
+{
+	static const char *const more[] = {
+		"Nov 22 07:00:00 mx1 dmarcguard[1]: "
+		ALERT("192.0.2.1", "h.example", "banc.example", "pass", "reject", "quarantine",
+		      "lookalike-typo", "yes", " lookalike=typo lookalike_of=bank.example"),
+		"Nov 22 07:05:00 mx1 dmarcguard[1]: "
+		ALERT("192.0.2.2", "h.example", "BANC.example", "pass", "reject", "quarantine",
+		      "lookalike-typo", "yes", " lookalike=typo lookalike_of=Bank.Example"),
+		"Nov 22 08:00:00 mx1 dmarcguard[1]: "
+		ALERT("192.0.2.3", "h.example", "xn--bnk-6cd.example", "fail", "reject",
+		      "reject", "published-reject", "no",
+		      " lookalike=homoglyph lookalike_of=bank.example"),
+		"Nov 22 08:10:00 mx1 dmarcguard[1]: "
+		ALERT("192.0.2.4", "h.example", "g0v.example", "pass", "none", "accept",
+		      "lookalike-homoglyph", "no", " lookalike=homoglyph lookalike_of=gov.example"),
+	};
+	struct agg_row *rows;
+	size_t n;
+
+	feed_lines(more, sizeof(more) / sizeof(more[0]), NULL, NULL);
+	ck_assert_uint_eq(scan_counts(scan)->alerts, 4);
+	rows = agg_rows(agg, AGG_LOOKALIKES, 0, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(rows[0].key, "bank.example");
+	ck_assert_uint_eq(rows[0].stat->alerts, 3);
+	ck_assert_uint_eq(rows[0].stat->domains, 2);	/* banc (twice), xn--bnk-6cd */
+	ck_assert_int_eq(rows[0].stat->first, NOW - 5 * 3600);
+	ck_assert_int_eq(rows[0].stat->last, NOW - 4 * 3600);
+	ck_assert_str_eq(rows[1].key, "gov.example");
+	ck_assert_uint_eq(rows[1].stat->alerts, 1);
+	ck_assert_uint_eq(rows[1].stat->domains, 1);
+	free(rows);
+	/* only the look-alike with dmarc=fail is in the spoofed-domain table */
+	ck_assert_uint_eq(agg_table_size(agg, AGG_DOMAINS), 1);
+	done();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -258,6 +305,7 @@ main(void)
 	tcase_add_test(tc, test_domain_detail);
 	tcase_add_test(tc, test_action_filter);
 	tcase_add_loop_test(tc, test_network_of, 0, TEST_ROWS(networks));
+	tcase_add_test(tc, test_lookalikes);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -22,7 +22,7 @@ end
 function envelope(conn, qid, from)
 	mt.macro(conn, SMFIC_MAIL, "i", qid)
 	check(mt.mailfrom(conn, from) == nil, "mailfrom")
-	-- no RCPT: dmarcguard negotiates SMFIP_NORCPT, so an MTA sends none
+	-- no RCPT: the recipient domains (protected from look-alikes) stay unknown
 end
 
 -- headers - the usual header block of the corpus, From given

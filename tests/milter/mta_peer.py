@@ -30,8 +30,9 @@ import time
 
 ALL_STEPS = 0x1FFFFF      # every step flag up to SMFIP_HDR_LEADSPC
 NR_CONN = 0x1000
-NR_FLAGS = {"C": 0x1000, "H": 0x2000, "M": 0x4000, "L": 0x80, "N": 0x40000, "B": 0x80000}
-NO_FLAGS = {"C": 0x1, "H": 0x2, "M": 0x4, "L": 0x20, "N": 0x40, "B": 0x10}
+NR_FLAGS = {"C": 0x1000, "H": 0x2000, "M": 0x4000, "R": 0x8000, "L": 0x80, "N": 0x40000,
+            "B": 0x80000}
+NO_FLAGS = {"C": 0x1, "H": 0x2, "M": 0x4, "R": 0x8, "L": 0x20, "N": 0x40, "B": 0x10}
 VERDICTS = {b"a": "accept", b"r": "reject", b"t": "tempfail", b"c": "continue",
             b"d": "discard"}
 
@@ -133,6 +134,9 @@ def session(spec, args):
             c.step("H", b"mx.sender.example\x00")
             send(c.s, "D", b"Mi\x00PEER1\x00")
             c.step("M", b"<x@attacker.example>\x00")
+            # as an MTA does: libmilter refuses headers before a recipient
+            # once the milter asks for RCPT
+            c.step("R", b"<staff@receiver.example>\x00")
             c.step("L", b"From\x00 Desk <desk@none.example>\x00")
             c.step("L", b"Subject\x00 lifecycle\x00")
             c.step("N")

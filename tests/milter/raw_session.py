@@ -8,7 +8,7 @@ packets no real MTA sends. Used by macro_packets.sh; also a library
 Usage:
   raw_session.py SOCKET session [--bad-macro HEX] [--count N] [--qid Q]
       N sessions (default 1) of M messages (--messages, default 1), each
-      message: MAIL macros (i, {auth_authen} empty), MAIL, a From header,
+      message: MAIL macros (i, {auth_authen} empty), MAIL, one RCPT, a From header,
       end of headers, a body, end of message; prints the final reply of
       each session's last message. --bad-macro HEX sends the given raw
       packets (length, command and data, in hex) and --macro DATA a macro
@@ -104,6 +104,9 @@ class Session:
         if abort:
             self.send(packet(b"A"))
             return b"A", b""
+        # as an MTA does unless RCPT was negotiated away (its domain is
+        # protected from look-alikes); libmilter refuses a header after MAIL
+        self.command(b"R", b"<analyst@receiver.example>\0")
         self.command(b"L", b"From\0 " + self.header_from + b"\0")
         self.command(b"L", b"Subject\0 raw session\0")
         self.command(b"N")

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Kinds of pair counted in the one pair set. */
-enum { PAIR_DOMAIN_ADDRESS = 1, PAIR_DOMAIN_HELO, PAIR_NETWORK_DOMAIN };
+enum { PAIR_DOMAIN_ADDRESS = 1, PAIR_DOMAIN_HELO, PAIR_NETWORK_DOMAIN, PAIR_LOOKALIKE_FROM };
 
 struct agg {
 	struct agg_totals totals;
@@ -156,9 +156,26 @@ agg_detail_of(struct agg_detail *d, const struct record *r)
 		.client = r->client, .helo = r->helo, .mfrom = r->mfrom, .from = r->from,
 		.spf = r->spf, .dkim = r->dkim, .dmarc = r->dmarc, .p = r->p,
 		.reason = r->reason, .exempt = r->exempt, .rule = r->rule, .problem = r->problem,
+		.lookalike = r->lookalike, .lookalike_of = r->lookalike_of,
 		.action = r->action_code, .would = r->would_code, .is_dry_run = r->is_dry_run,
 		.overridden = r->overridden,
 	};
+}
+
+/* add_lookalike - a look-alike sender, counted under the domain it imitates */
+static void
+add_lookalike(struct agg *a, const struct record *r)
+{
+	size_t plen, flen;
+	const char *protected = lowercase(a->lower[0], sizeof(a->lower[0]), r->lookalike_of,
+					  &plen);
+	struct agg_stat *s = strmap_upsert(a->tables[AGG_LOOKALIKES], protected, plen, NULL);
+	uint64_t hp = hash_bytes(protected, plen);
+	const char *from = lowercase(a->lower[1], sizeof(a->lower[1]), r->from, &flen);
+
+	seen(s, r);
+	if (u64set_add(a->pairs, hash_pair(hp, hash_bytes(from, flen), PAIR_LOOKALIKE_FROM)))
+		s->domains++;
 }
 
 /* next_detail - a new slot at the end of the kept alerts */
@@ -179,7 +196,7 @@ add_detail(struct agg *a, const struct record *r)
 	struct agg_detail *d = next_detail(a);
 	const char **copy[] = { &d->qid, &d->ip, &d->client, &d->helo, &d->mfrom, &d->from,
 				&d->spf, &d->dkim, &d->dmarc, &d->p, &d->reason, &d->exempt,
-				&d->rule, &d->problem };
+				&d->rule, &d->problem, &d->lookalike, &d->lookalike_of };
 
 	agg_detail_of(d, r);
 	for (size_t i = 0; i < sizeof(copy) / sizeof(copy[0]); i++)
@@ -224,6 +241,8 @@ agg_add(struct agg *a, const struct record *r)
 		t->failures++;
 		add_failure(a, r);
 	}
+	if (r->lookalike_of != NULL)
+		add_lookalike(a, r);
 	if (a->keep_detail)
 		add_detail(a, r);
 }

@@ -14,6 +14,10 @@
  * for networks) and first and last seen. Domain and HELO names are
  * counted case-insensitively.
  *
+ * Look-alike senders (alerts with lookalike_of) are counted per protected
+ * domain, whatever their DMARC result: the alerts, the distinct From
+ * domains imitating it, and first and last seen.
+ *
  * With keep_detail, every alert added is also kept (for --domain: the
  * filter has already narrowed them to one domain) with an hourly count.
  *
@@ -28,7 +32,11 @@
 
 #include "record.h"
 
-enum agg_table { AGG_DOMAINS, AGG_ADDRESSES, AGG_NETWORKS, AGG_REASONS, AGG_TABLES };
+enum agg_table {
+	AGG_DOMAINS, AGG_ADDRESSES, AGG_NETWORKS, AGG_REASONS,
+	AGG_LOOKALIKES,		/* by protected domain (lookalike_of), whatever DMARC said */
+	AGG_TABLES
+};
 
 struct agg_stat {
 	uint64_t alerts, overrides;
@@ -57,7 +65,7 @@ struct agg_detail {
 	time_t when;
 	int has_time;
 	const char *qid, *ip, *client, *helo, *mfrom, *from, *spf, *dkim, *dmarc, *p;
-	const char *reason, *exempt, *rule, *problem;
+	const char *reason, *exempt, *rule, *problem, *lookalike, *lookalike_of;
 	enum record_action action, would;
 	int is_dry_run, overridden;
 };

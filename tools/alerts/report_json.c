@@ -114,6 +114,29 @@ top_array(struct jsonw *w, const struct report *r, enum agg_table which, const c
 	free(rows);
 }
 
+/* lookalikes_array - look-alike senders per protected domain (maybe empty) */
+static void
+lookalikes_array(struct jsonw *w, const struct report *r)
+{
+	size_t n;
+	struct agg_row *rows = agg_rows(r->agg, AGG_LOOKALIKES, r->top, &n);
+
+	jsonw_array(w, "lookalikes");
+	for (size_t i = 0; i < n; i++) {
+		const struct agg_stat *s = rows[i].stat;
+
+		jsonw_object(w, NULL);
+		jsonw_string(w, "protected_domain", rows[i].key);
+		jsonw_uint(w, "alerts", s->alerts);
+		jsonw_uint(w, "from_domains", s->domains);
+		jsonw_time(w, "first_seen", s->first, s->has_time);
+		jsonw_time(w, "last_seen", s->last, s->has_time);
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	free(rows);
+}
+
 /* alert_members - the fields of one alert, shared by --domain and follow */
 static void
 alert_members(struct jsonw *w, const struct agg_detail *d)
@@ -137,6 +160,8 @@ alert_members(struct jsonw *w, const struct agg_detail *d)
 	jsonw_string(w, "exempt", d->exempt);
 	jsonw_string(w, "rule", d->rule);
 	jsonw_string(w, "problem", d->problem);
+	jsonw_string(w, "lookalike", d->lookalike);
+	jsonw_string(w, "lookalike_of", d->lookalike_of);
 }
 
 /* domain_object - every alert of the --domain and its hourly counts */
@@ -181,6 +206,7 @@ report_json(FILE *f, const struct report *r)
 	top_array(&w, r, AGG_DOMAINS, "top_domains");
 	top_array(&w, r, AGG_ADDRESSES, "top_addresses");
 	top_array(&w, r, AGG_NETWORKS, "top_networks");
+	lookalikes_array(&w, r);
 	if (r->domain != NULL)
 		domain_object(&w, r);
 	jsonw_end(&w, '}');

@@ -239,6 +239,40 @@ top_section(FILE *f, const struct report *r, enum agg_table which)
 	free(rows);
 }
 
+/* lookalike_section - look-alike senders per protected domain, when there are any */
+static void
+lookalike_section(FILE *f, const struct report *r)
+{
+	static const char *const head[] = { "PROTECTED DOMAIN", "ALERTS", "FROM DOMAINS",
+					    "FIRST SEEN", "LAST SEEN" };
+	size_t n, total = agg_table_size(r->agg, AGG_LOOKALIKES);
+	struct agg_row *rows;
+	struct table *tab;
+	struct cells row;
+	char title[160];
+
+	if (total == 0)
+		return;
+	rows = agg_rows(r->agg, AGG_LOOKALIKES, r->top, &n);
+	tab = table_new(5, "lrrll", head);
+	for (size_t i = 0; i < n; i++) {
+		const struct agg_stat *s = rows[i].stat;
+
+		row.p[0] = rows[i].key;
+		cells_set(&row, 1, "%llu", (unsigned long long)s->alerts);
+		cells_set(&row, 2, "%llu", (unsigned long long)s->domains);
+		row.p[3] = when(row.v[3], sizeof(row.v[3]), s->first, s->has_time);
+		row.p[4] = when(row.v[4], sizeof(row.v[4]), s->last, s->has_time);
+		table_row(tab, row.p);
+	}
+	snprintf(title, sizeof(title), "Look-alike senders by protected domain (lookalike_of):"
+		 " %zu of %zu", n, total);
+	section(f, title);
+	table_print(tab, f, "  ");
+	table_free(&tab);
+	free(rows);
+}
+
 /* client_text - "203.0.113.66", with the host name when the MTA had one */
 static void
 client_text(char *buf, size_t size, const char *ip, const char *client)
@@ -331,6 +365,7 @@ report_text(FILE *f, const struct report *r)
 	top_section(f, r, AGG_DOMAINS);
 	top_section(f, r, AGG_ADDRESSES);
 	top_section(f, r, AGG_NETWORKS);
+	lookalike_section(f, r);
 	if (r->domain != NULL) {
 		detail_section(f, r);
 		chart_section(f, r);

@@ -8,9 +8,11 @@
 #ifndef DMARCGUARD_MESSAGE_STATE_H
 #define DMARCGUARD_MESSAGE_STATE_H
 
+#include "display_name.h"
 #include "dkimv.h"
 #include "dmarc_discovery.h"
 #include "from_header.h"
+#include "lookalike.h"
 #include "message.h"
 #include "spf_eval.h"
 #include "verdict.h"
@@ -29,6 +31,11 @@ struct message {
 	int headers_too_large;
 	size_t from_count;
 	struct from_parse_result from;	/* of the first From field */
+	char display[DISPLAY_NAME_SIZE];	/* its decoded display name */
+	const char *display_problem;	/* why it could not be decoded, or NULL */
+	char *rcpt_domains[LOOKALIKE_MAX_EXTRA];	/* distinct RCPT TO domains */
+	size_t rcpt_count;
+	struct lookalike_result lookalike;
 	size_t authres_seen;		/* Authentication-Results fields so far */
 	size_t *own_authres;		/* grows; bounded by MESSAGE_MAX_HEADERS */
 	size_t own_authres_count, own_authres_alloc;

@@ -29,6 +29,8 @@ msg 'Policy Desk <desk@none.example>' legit-none | sign rsa2048 sel none.example
 msg 'Policy Desk <desk@none.example>' spoof-none > unsigned-none.eml
 msg 'Policy Desk <desk@quarantine.example>' spoof-q > unsigned-quarantine.eml
 msg 'Policy Desk <desk@reject.example>' spoof-r > unsigned-reject.eml
+# a cousin of bank.example that passes its own SPF and DMARC (tests/test_offline.c)
+msg 'Bank Desk <desk@banc.example>' cousin-banc > unsigned-lookalike-banc.eml
 msg 'Policy Desk <desk@reject.example>' legit-r | sign rsa2048 sel reject.example > signed-reject.eml
 msg 'Policy Desk <desk@REJECT.EXAMPLE>' legit-upper | sign rsa2048 sel reject.example > signed-reject-uppercase-from.eml
 msg 'Policy Desk <desk@sub.reject.example>' spoof-sub > unsigned-sub-reject.eml
