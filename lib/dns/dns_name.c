@@ -36,8 +36,8 @@ dns_name_normalize(const char *name, char *out, size_t size,
 				return -1;
 			}
 			label = 0;
-		} else if (c <= 0x20 || c >= 0x7f) {
-			*error_r = "domain name holds a space, control or non-ASCII byte";
+		} else if (c < 0x20 || c >= 0x7f) {
+			*error_r = "domain name holds a control or non-ASCII byte";
 			return -1;
 		} else if (++label > 63) {
 			*error_r = "domain name label longer than 63 characters";
