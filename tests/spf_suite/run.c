@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nsd_server.h"
 #include "resolver.h"
@@ -29,6 +30,7 @@
 
 #define FIELDS 6
 #define MAX_KNOWN 256
+#define SLOW_MS 1000	/* a test taking longer is named */
 
 struct known {
 	char name[128];
@@ -202,6 +204,8 @@ main(int argc, char **argv)
 		struct spf_eval_outcome out;
 		const char *got;
 		struct known *k;
+		struct timespec t0, t1;
+		long ms;
 
 		if (line[0] == '#')
 			continue;
@@ -222,7 +226,12 @@ main(int argc, char **argv)
 		req.mail_from = field[4];
 		req.receiver = "receiver.example";
 		req.timeout_ms = 10000;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		(void)!spf_eval_check(eval, &req, &out);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms >= SLOW_MS)
+			printf("slow       %-28s %ld ms\n", field[1], ms);
 		got = spf_eval_result_name(out.result);
 		total++;
 		k = find_known(known, nknown, field[1]);
