@@ -105,6 +105,30 @@ START_TEST(test_check)
 }
 END_TEST
 
+/* A NUL byte is no qualifier and no macro delimiter (found by fuzz_spf_record). */
+START_TEST(test_nul_bytes)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+	} cases[] = {
+#define T(s) { s, sizeof(s) - 1 }
+		T("v=spf1 mx//0 a/1 \0mx"),
+		T("v=spf1 a:%{d\0}.example.com"),
+		T("v=spf1 \0"),
+#undef T
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct spf_record *r = NULL;
+		const char *error = NULL;
+
+		ck_assert_msg(spf_record_parse(cases[i].text, cases[i].len, &r, &error) == -1,
+			      "case %zu accepted", i);
+		ck_assert_ptr_null(r);
+	}
+}
+END_TEST
+
 /* A record's terms: kinds, qualifiers, arguments and prefix lengths. */
 START_TEST(test_terms)
 {
@@ -212,6 +236,7 @@ main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_check, 0, TEST_ROWS(check_cases));
+	tcase_add_test(tc, test_nul_bytes);
 	tcase_add_test(tc, test_terms);
 	tcase_add_loop_test(tc, test_rewrite, 0, TEST_ROWS(rewrite_cases));
 	tcase_add_test(tc, test_rewrite_reparses);

@@ -56,11 +56,11 @@ macro_expand(const char *s, size_t len, size_t *i, int in_record, const char **e
 		return -1;
 	}
 	letter = tolower((unsigned char)s[p]);
-	if (strchr("slodiphcrtv", letter) == NULL || letter == '\0') {
+	if (letter == '\0' || strchr("slodiphcrtv", letter) == NULL) {
 		*error_r = "unknown macro letter";
 		return -1;
 	}
-	if (in_record && strchr("crt", letter) != NULL) {
+	if (in_record && (letter == 'c' || letter == 'r' || letter == 't')) {
 		*error_r = "macro letters c, r and t belong to explanation text only";
 		return -1;
 	}
@@ -75,7 +75,7 @@ macro_expand(const char *s, size_t len, size_t *i, int in_record, const char **e
 	}
 	if (p < len && (s[p] == 'r' || s[p] == 'R'))
 		p++;
-	while (p < len && strchr(".-+,/_=", s[p]) != NULL)
+	while (p < len && s[p] != '\0' && strchr(".-+,/_=", s[p]) != NULL)
 		p++;
 	if (p >= len || s[p] != '}') {
 		*error_r = "bad character in macro";
@@ -359,7 +359,7 @@ term(const char *s, size_t len, struct spf_record_term *t, unsigned *seen,
 		return spf_record_domain_spec(t->arg, t->arg_len, error_r);
 	}
 	t->qualifier = '+';
-	if (len > 0 && strchr("+-~?", s[0]) != NULL) {
+	if (len > 0 && s[0] != '\0' && strchr("+-~?", s[0]) != NULL) {
 		t->qualifier = s[0];
 		s++;
 		len--;
