@@ -10,8 +10,9 @@ the facts it states, in our form:
   OUTDIR/tests.tsv     one line per test: scenario, name, helo, host,
                        mailfrom, accepted results (space-separated).
                        Fields use backslash escapes: \\\\ \\t \\n \\r \\xHH.
-  OUTDIR/NN/zones.list one line per nsd zone of scenario NN: "name file",
-                       or "name" alone for a zone nsd answers with SERVFAIL
+  OUTDIR/NN/zones.list the scenario's description as a comment, then one
+                       line per nsd zone of scenario NN: "name file", or
+                       "name" alone for a zone nsd answers with SERVFAIL
   OUTDIR/NN/*.zone     the zone files
 
 How the suite's DNS model becomes zones (one nsd per scenario):
@@ -139,7 +140,7 @@ def rr_line(owner, t, v):
 SOA = '%s 300 IN SOA ns.invalid. hostmaster.invalid. 1 3600 600 86400 300'
 
 
-def write_scenario(dirpath, zonedata):
+def write_scenario(dirpath, zonedata, description):
     os.makedirs(dirpath, exist_ok=True)
     names = {}
     for name, entries in zonedata.items():
@@ -181,6 +182,7 @@ def write_scenario(dirpath, zonedata):
     for name in sorted(servfail):
         listing.append(zone_name(name))
     with open(os.path.join(dirpath, 'zones.list'), 'w') as f:
+        f.write('# %s\n' % ' '.join(description.split()))
         f.write('\n'.join(listing) + '\n')
 
 
@@ -194,7 +196,8 @@ def main():
     rows = []
     for n, doc in enumerate(docs, 1):
         sid = '%02d' % n
-        write_scenario(os.path.join(out, sid), doc.get('zonedata') or {})
+        write_scenario(os.path.join(out, sid), doc.get('zonedata') or {},
+                       doc.get('description', ''))
         for name, t in doc['tests'].items():
             result = t['result']
             results = result if isinstance(result, list) else [result]
