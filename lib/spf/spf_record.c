@@ -269,12 +269,8 @@ mechanism(struct spf_record_term *t, const char *rest, size_t len, const char **
 		/* fall through */
 	case SPF_RECORD_PTR:
 		if (len == 0)
-			return 0;
-		if (rest[0] != ':')
-			goto bad;
-		t->arg = rest + 1;
-		t->arg_len = len - 1;
-		return spf_record_domain_spec(t->arg, t->arg_len, error_r);
+			return 0;	/* the domain-spec is optional */
+		/* fall through */
 	case SPF_RECORD_INCLUDE:
 	case SPF_RECORD_EXISTS:
 		if (len == 0 || rest[0] != ':')
