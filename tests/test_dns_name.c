@@ -10,29 +10,40 @@
 static const struct {
 	const char *in;
 	const char *want;	/* NULL: must be refused */
+	int query;		/* dns_name_normalize_query, not dns_name_normalize */
 } normalize_cases[] = {
-	{ "Example.COM", "example.com" },
-	{ "example.com.", "example.com" },
-	{ "a", "a" },
-	{ "_dmarc.Example.org", "_dmarc.example.org" },
-	{ "xn--bcher-kva.example", "xn--bcher-kva.example" },
-	{ "", NULL },
-	{ ".", NULL },
-	{ "a..b", NULL },
-	{ ".a", NULL },
-	{ "a b.example", NULL },
-	{ "a\tb.example", NULL },
-	{ "b\xc3\xbc" "cher.example", NULL },
-	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example", NULL },
+	{ "Example.COM", "example.com", 0 },
+	{ "example.com.", "example.com", 0 },
+	{ "a", "a", 0 },
+	{ "_dmarc.Example.org", "_dmarc.example.org", 0 },
+	{ "xn--bcher-kva.example", "xn--bcher-kva.example", 0 },
+	{ "", NULL, 0 },
+	{ ".", NULL, 0 },
+	{ "a..b", NULL, 0 },
+	{ ".a", NULL, 0 },
+	{ "a b.example", NULL, 0 },
+	{ "a\tb.example", NULL, 0 },
+	{ "b\xc3\xbc" "cher.example", NULL, 0 },
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example", NULL, 0 },
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example",
-	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example" },
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example", 0 },
+	/* names to look up may hold a space (RFC 2181 11), nothing lower */
+	{ "Macro%Percent  Space%20url-space.Example.com",
+	  "macro%percent  space%20url-space.example.com", 1 },
+	{ "a b.example", "a b.example", 1 },
+	{ "a\tb.example", NULL, 1 },
+	{ "a\x7f.example", NULL, 1 },
+	{ "b\xc3\xbc" "cher.example", NULL, 1 },
+	{ "bad..name.example", NULL, 1 },
+	{ "", NULL, 1 },
 };
 
 START_TEST(test_normalize)
 {
 	char out[DNS_NAME_BUFSIZE];
 	const char *error = NULL;
-	int rc = dns_name_normalize(normalize_cases[_i].in, out, sizeof(out), &error);
+	int rc = (normalize_cases[_i].query ? dns_name_normalize_query : dns_name_normalize)
+	    (normalize_cases[_i].in, out, sizeof(out), &error);
 
 	if (normalize_cases[_i].want == NULL) {
 		ck_assert_msg(rc == -1, "'%s' accepted as '%s'", normalize_cases[_i].in, out);

@@ -71,6 +71,7 @@ static const struct {
 	C("203.0.113.21", NULL, "user@mx.spf.example", SPF_EVAL_PASS, .terms = 1),
 	C(OUT4, NULL, "user@mx.spf.example", SPF_EVAL_FAIL, .terms = 1),
 	C(OUT4, NULL, "user@mx11.spf.example", SPF_EVAL_PERMERROR),
+	C(OUT4, NULL, "user@mx10.spf.example", SPF_EVAL_FAIL),
 	/* include and redirect */
 	C("203.0.113.7", NULL, "user@include.spf.example", SPF_EVAL_PASS, .terms = 1),
 	C("198.51.100.9", NULL, "user@include.spf.example", SPF_EVAL_FAIL),
@@ -125,7 +126,9 @@ static const struct {
 	C(IN4, NULL, LONG_LOCAL "@pass4.spf.example", SPF_EVAL_PASS),
 	C(OUT4, NULL, "j\xc3\xb6rg@exists-l.spf.example", SPF_EVAL_PERMERROR),
 	C(IN4, NULL, "j\xc3\xb6rg@pass4.spf.example", SPF_EVAL_PASS),
-	C(OUT4, "bad helo", "user@h-macro.spf.example", SPF_EVAL_PERMERROR),
+	/* a HELO with a space expands (RFC 7208 suite: invalid-hello-macro) */
+	C(OUT4, "bad helo", "user@h-macro.spf.example", SPF_EVAL_FAIL),
+	C(OUT4, "bad\x01helo", "user@h-macro.spf.example", SPF_EVAL_PERMERROR),
 	C(IN4, NULL, "user@" LABEL64 ".spf.example", SPF_EVAL_NONE),
 	C(IN4, NULL, "user@localhost", SPF_EVAL_NONE),
 	C(IN4, NULL, "user@[192.0.2.1]", SPF_EVAL_NONE),
@@ -197,11 +200,18 @@ START_TEST(test_counts_and_problems)
 	ck_assert_uint_eq(out.dns_terms, 0);
 
 	/* MX names are part of the mx term, and their answers are not void */
-	req.mail_from = "user@mx11.spf.example";
+	req.mail_from = "user@mx10.spf.example";
 	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
 	ck_assert_uint_eq(out.dns_terms, 1);
 	ck_assert_uint_eq(out.void_lookups, 0);
 	ck_assert_uint_eq(out.dns_queries, 12);
+
+	/* more than ten MX names: permerror before any of them is looked up */
+	req.mail_from = "user@mx11.spf.example";
+	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);
+	ck_assert_int_eq(out.result, SPF_EVAL_PERMERROR);
+	ck_assert_str_eq(out.problem, "more than 10 MX names");
+	ck_assert_uint_eq(out.dns_queries, 2);
 
 	req.mail_from = "user@cve.spf.example";
 	ck_assert_int_eq(spf_eval_check(ev, &req, &out), 0);

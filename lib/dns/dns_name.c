@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* dns_name_normalize - lowercase, strip one trailing dot, check lengths */
-int
-dns_name_normalize(const char *name, char *out, size_t size,
-		   const char **error_r)
+/* normalize - lowercase, strip one trailing dot, check lengths and bytes */
+static int
+normalize(const char *name, char *out, size_t size, unsigned char lowest,
+	  const char **error_r)
 {
 	size_t len = strlen(name);
 	size_t label = 0;
@@ -36,8 +36,10 @@ dns_name_normalize(const char *name, char *out, size_t size,
 				return -1;
 			}
 			label = 0;
-		} else if (c <= 0x20 || c >= 0x7f) {
-			*error_r = "domain name holds a space, control or non-ASCII byte";
+		} else if (c < lowest || c >= 0x7f) {
+			*error_r = lowest > 0x20
+			    ? "domain name holds a space, control or non-ASCII byte"
+			    : "domain name holds a control or non-ASCII byte";
 			return -1;
 		} else if (++label > 63) {
 			*error_r = "domain name label longer than 63 characters";
@@ -47,6 +49,18 @@ dns_name_normalize(const char *name, char *out, size_t size,
 	}
 	out[len] = '\0';
 	return 0;
+}
+
+int
+dns_name_normalize(const char *name, char *out, size_t size, const char **error_r)
+{
+	return normalize(name, out, size, 0x21, error_r);
+}
+
+int
+dns_name_normalize_query(const char *name, char *out, size_t size, const char **error_r)
+{
+	return normalize(name, out, size, 0x20, error_r);
 }
 
 /* dns_name_to_wire - presentation form (with escapes) to labels */

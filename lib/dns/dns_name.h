@@ -27,6 +27,16 @@ int dns_name_normalize(const char *name, char *out, size_t size,
 		       const char **error_r);
 
 /*
+ * dns_name_normalize_query - the same for a name about to be looked up,
+ * which may also hold a space: DNS allows any octet in a label (RFC 2181
+ * 11), and SPF macros build such names (RFC 7208 suite:
+ * macro-mania-in-domain). Names taken from mail stay with the stricter
+ * dns_name_normalize.
+ */
+int dns_name_normalize_query(const char *name, char *out, size_t size,
+			     const char **error_r);
+
+/*
  * dns_name_to_wire - encode a presentation name as labels. Returns the
  * wire length, or 0 when it does not fit or is not a valid name.
  */

@@ -417,7 +417,7 @@ resolver_lookup(struct resolver *r, const char *qname, uint16_t type,
 	int submit = 0;
 
 	atomic_fetch_add(&r->lookups, 1);
-	if (dns_name_normalize(qname, name, sizeof(name), &error) < 0) {
+	if (dns_name_normalize_query(qname, name, sizeof(name), &error) < 0) {
 		answer = dns_answer_negative(type, DNS_STATUS_NXDOMAIN, 0);
 		return answer ? answer : dns_answer_oom();
 	}

@@ -28,8 +28,11 @@
 #include <netdb.h>
 #include <spf2/spf.h>
 
+#include <sys/random.h>
+
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,6 +41,7 @@
 #include "dns_answer.h"
 #include "dns_name.h"
 #include "resolver.h"
+#include "spf_record.h"
 
 /*
  * A term's compiled form must stay under libspf2's 511-byte limit by more
@@ -59,6 +63,7 @@ enum kind {
 struct expect {
 	struct dns_answer *answer;
 	size_t next, count;
+	int ptr;		/* a PTR answer: failed names are skipped */
 };
 
 struct spf_dns_layer {
@@ -72,6 +77,10 @@ struct spf_dns_layer {
 	const char *problem;
 	struct expect mech;	/* names of an "mx" or "ptr" term */
 	struct expect macro;	/* names of the %{p} macro's PTR answer */
+	int part_of_ptr;	/* the last KIND_PART was for a "ptr" term */
+	struct spf_rewrite_client client;
+	char marker[24];	/* "_dg0-" and 16 random hex digits */
+	size_t marker_len;
 };
 
 static const char explanation[] = "SPF check failed";
@@ -96,6 +105,7 @@ expect_set(struct expect *e, struct dns_answer *answer, size_t limit)
 		return;
 	e->answer = dns_answer_ref(answer);
 	e->count = answer->count < limit ? answer->count : limit;
+	e->ptr = answer->type == DNS_TYPE_PTR;
 }
 
 /* expect_take - whether name is the next name awaited; ticks it off */
@@ -126,8 +136,10 @@ classify(struct spf_dns_layer *l, const char *name, ns_type type, int should_cac
 		return should_cache ? KIND_TERM : KIND_MACRO;
 	case ns_t_a:
 	case ns_t_aaaa:
-		return expect_take(should_cache ? &l->mech : &l->macro, name)
-		    ? KIND_PART : KIND_TERM;
+		if (!expect_take(should_cache ? &l->mech : &l->macro, name))
+			return KIND_TERM;
+		l->part_of_ptr = !should_cache || l->mech.ptr;
+		return KIND_PART;
 	default:
 		return KIND_TERM;
 	}
@@ -220,6 +232,69 @@ add_data(SPF_dns_rr_t *rr, int n, const void *data, size_t len, size_t extra)
 }
 
 /*
+ * add_spf - check an SPF record and add it as libspf2 should see it.
+ * Returns 0, or -1 with *refusal set (a refused record) or not (memory).
+ */
+static int
+add_spf(struct spf_dns_layer *l, SPF_dns_rr_t *rr, int n,
+	const unsigned char *data, size_t len, const char **refusal)
+{
+	struct spf_record *record = NULL;
+	char *text = NULL;
+	long text_len;
+	int rc;
+
+	if ((*refusal = record_refusal(data, len, l->unsafe)) != NULL)
+		return -1;
+	if ((rc = spf_record_parse((const char *)data, len, &record, refusal)) < 0) {
+		if (rc == -2)
+			*refusal = NULL;
+		return -1;
+	}
+	text_len = spf_rewrite(record, &l->client, l->marker, &text);
+	spf_record_free(&record);
+	if (text_len < 0)
+		return -1;
+	if ((*refusal = record_refusal((unsigned char *)text, (size_t)text_len, l->unsafe)) != NULL
+	    || add_data(rr, n, text, (size_t)text_len, 0) < 0) {
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
+/*
+ * add_marked - an answer to a look-up under the marker: an MX answer's
+ * names carry the marker again, a non-empty address set becomes the
+ * client's address. Returns the number of records, or -1 (memory).
+ */
+static int
+add_marked(struct spf_dns_layer *l, SPF_dns_rr_t *rr, const struct dns_answer *a)
+{
+	char name[DNS_NAME_MAX + 2];
+	int n = 0;
+
+	if (a->type == DNS_TYPE_A || a->type == DNS_TYPE_AAAA) {
+		if (a->count == 0)
+			return 0;
+		if (a->type == DNS_TYPE_A)
+			return add_data(rr, 0, &l->client.v4, sizeof(l->client.v4), 0) < 0 ? -1 : 1;
+		return add_data(rr, 0, &l->client.v6, sizeof(l->client.v6), 0) < 0 ? -1 : 1;
+	}
+	for (size_t i = 0; i < a->count; i++) {
+		const char *target = (const char *)a->records[i].data;
+		int len = snprintf(name, sizeof(name), "%s.%s", l->marker, target);
+
+		if (len < 0 || (size_t)len > DNS_NAME_MAX)
+			snprintf(name, sizeof(name), "%s", target);
+		if (add_data(rr, n++, name, strlen(name), 0) < 0)
+			return -1;
+	}
+	return n;
+}
+
+/*
  * add_records - fill rr from a positive answer. Returns the number of
  * records, or -1 with *refusal set (a refused record) or not (memory).
  */
@@ -232,7 +307,6 @@ add_records(struct spf_dns_layer *l, SPF_dns_rr_t *rr, enum kind kind,
 	*refusal = NULL;
 	for (size_t i = 0; i < a->count; i++) {
 		const struct dns_record *r = &a->records[i];
-		int bare = 0;
 
 		if (a->type == DNS_TYPE_A && r->len != sizeof(struct in_addr))
 			continue;
@@ -244,16 +318,18 @@ add_records(struct spf_dns_layer *l, SPF_dns_rr_t *rr, enum kind kind,
 			if (!is_spf(r->data, r->len))
 				continue;
 			spf++;
-			if (*refusal == NULL)
-				*refusal = record_refusal(r->data, r->len, l->unsafe);
 			if (*refusal != NULL)
 				continue;
-			bare = r->len == 6;	/* "v=spf1" needs a space for libspf2 */
+			if (add_spf(l, rr, n, r->data, r->len, refusal) < 0) {
+				if (*refusal == NULL)
+					return -1;
+				continue;
+			}
+			n++;
+			continue;
 		}
-		if (add_data(rr, n, r->data, r->len, (size_t)bare) < 0)
+		if (add_data(rr, n, r->data, r->len, 0) < 0)
 			return -1;
-		if (bare)	/* rr[n] holds len + 2 bytes (add_data) */
-			((char *)rr->rr[n])[6] = ' ';
 		n++;
 	}
 	if (kind == KIND_RECORD)
@@ -264,7 +340,7 @@ add_records(struct spf_dns_layer *l, SPF_dns_rr_t *rr, enum kind kind,
 /* to_rr - libspf2's form of an answer */
 static SPF_dns_rr_t *
 to_rr(struct spf_dns_layer *l, const char *name, ns_type type, enum kind kind,
-      const struct dns_answer *a)
+      int marked, const struct dns_answer *a)
 {
 	static const int herrno[] = {
 		[DNS_STATUS_ANSWER] = NETDB_SUCCESS,
@@ -280,7 +356,12 @@ to_rr(struct spf_dns_layer *l, const char *name, ns_type type, enum kind kind,
 
 	if (rr == NULL || a->status != DNS_STATUS_ANSWER)
 		return rr;
-	if ((n = add_records(l, rr, kind, a, &refusal)) < 0) {
+	if (marked && type != ns_t_txt && type != ns_t_ptr) {
+		if ((n = add_marked(l, rr, a)) < 0) {
+			SPF_dns_rr_free(rr);
+			return stop(l, name, type, SPF_DNS_STOP_MEMORY, "out of memory");
+		}
+	} else if ((n = add_records(l, rr, kind, a, &refusal)) < 0) {
 		SPF_dns_rr_free(rr);
 		if (refusal != NULL)
 			return stop(l, name, type, SPF_DNS_STOP_RECORD, refusal);
@@ -314,13 +395,19 @@ layer_lookup(SPF_dns_server_t *server, const char *name, ns_type type,
 	     int should_cache)
 {
 	struct spf_dns_layer *l = server->hook;
+	const char *asked = name;
 	struct dns_answer *a;
 	SPF_dns_rr_t *rr;
 	enum kind kind;
 	uint64_t now;
+	int marked = 0;
 
 	if (l->stop != SPF_DNS_GO)
 		return rr_status(l, name, type, TRY_AGAIN);
+	if (strncasecmp(name, l->marker, l->marker_len) == 0 && name[l->marker_len] == '.') {
+		marked = 1;	/* an a/0 or mx/0 term (spf_rewrite.h) */
+		name += l->marker_len + 1;
+	}
 	if (type != ns_t_a && type != ns_t_aaaa && type != ns_t_mx
 	    && type != ns_t_ptr && type != ns_t_txt)
 		return rr_status(l, name, type, NO_DATA);	/* ns_t_spf (99) */
@@ -348,10 +435,19 @@ layer_lookup(SPF_dns_server_t *server, const char *name, ns_type type,
 		return stop(l, name, type, SPF_DNS_STOP_VOIDS,
 			    "more than 2 void DNS look-ups");
 	}
+	if (kind == KIND_PART && l->part_of_ptr && a->status == DNS_STATUS_TEMPFAIL) {
+		dns_answer_unref(&a);	/* RFC 7208 5.5: skip that name */
+		return rr_status(l, asked, type, NO_DATA);
+	}
+	if (type == ns_t_mx && kind == KIND_TERM && a->status == DNS_STATUS_ANSWER
+	    && a->count > SPF_DNS_MAX_MX_NAMES) {
+		dns_answer_unref(&a);
+		return stop(l, asked, type, SPF_DNS_STOP_MX, "more than 10 MX names");
+	}
 	if (type == ns_t_mx || type == ns_t_ptr)
 		expect_set(kind == KIND_MACRO ? &l->macro : &l->mech, a,
 			   type == ns_t_mx ? SPF_DNS_MAX_MX_NAMES : SPF_DNS_MAX_PTR_NAMES);
-	rr = to_rr(l, name, type, kind, a);
+	rr = to_rr(l, asked, type, kind, marked, a);
 	dns_answer_unref(&a);
 	return rr;
 }
@@ -374,13 +470,29 @@ layer_get_exp(SPF_server_t *server, const char *domain, char **buf, size_t *len)
 	return SPF_E_SUCCESS;
 }
 
+/* make_marker - a label no record or macro expansion can predict */
+static void
+make_marker(struct spf_dns_layer *l)
+{
+	unsigned long long r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = (unsigned long long)spf_dns_now_ms() * 0x9e3779b97f4a7c15ULL
+		    ^ (unsigned long long)(uintptr_t)l;
+	snprintf(l->marker, sizeof(l->marker), "_dg0-%016llx", r);
+	l->marker_len = strlen(l->marker);
+}
+
 struct spf_dns_layer *
-spf_dns_layer_new(struct resolver *resolver, uint64_t deadline_ms, unsigned unsafe)
+spf_dns_layer_new(struct resolver *resolver, uint64_t deadline_ms, unsigned unsafe,
+		  const struct spf_rewrite_client *client)
 {
 	struct spf_dns_layer *l = calloc(1, sizeof(*l));
 
 	if (l == NULL)
 		return NULL;
+	l->client = *client;
+	make_marker(l);
 	l->server.destroy = NULL;	/* we own it, not SPF_server_free */
 	l->server.lookup = layer_lookup;
 	l->server.get_exp = layer_get_exp;

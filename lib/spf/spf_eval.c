@@ -36,12 +36,6 @@ struct spf_eval {
 	struct resolver *resolver;
 };
 
-struct client {
-	int family;
-	struct in_addr v4;
-	struct in6_addr v6;
-};
-
 /* One check_host() run: its result and what the DNS layer counted. */
 struct check {
 	enum spf_eval_result result;
@@ -140,7 +134,7 @@ macro_safe(const char *s, size_t len, size_t max)
 	if (s == NULL || len == 0 || len > max)
 		return 0;
 	for (size_t i = 0; i < len; i++)
-		if (s[i] <= 0x20 || s[i] >= 0x7f)
+		if (s[i] < 0x20 || s[i] >= 0x7f)
 			return 0;
 	return 1;
 }
@@ -165,7 +159,7 @@ identity_domain(const char *name, char *out, size_t size)
 
 /* parse_client - the client address; ::ffff:a.b.c.d becomes IPv4 */
 static int
-parse_client(const char *ip, struct client *c)
+parse_client(const char *ip, struct spf_rewrite_client *c)
 {
 	if (ip == NULL)
 		return -1;
@@ -264,7 +258,7 @@ map_result(const struct spf_dns_layer *layer, SPF_response_t *response,
  * client. Returns 0, or -1 when memory ran out (c says temperror).
  */
 static int
-check_identity(const struct spf_eval *ev, const struct client *client,
+check_identity(const struct spf_eval *ev, const struct spf_rewrite_client *client,
 	       const char *sender, const char *helo, const char *receiver,
 	       unsigned unsafe, uint64_t deadline_ms, struct check *c)
 {
@@ -276,7 +270,7 @@ check_identity(const struct spf_eval *ev, const struct client *client,
 	int rc = -1;
 
 	memset(c, 0, sizeof(*c));
-	if ((layer = spf_dns_layer_new(ev->resolver, deadline_ms, unsafe)) == NULL
+	if ((layer = spf_dns_layer_new(ev->resolver, deadline_ms, unsafe, client)) == NULL
 	    || (server = SPF_server_new_dns(spf_dns_layer_server(layer), 0)) == NULL)
 		goto out;
 	/* Plain text: libspf2's default explanation expands %{s} itself. */
@@ -336,7 +330,7 @@ spf_eval_check(const struct spf_eval *ev, const struct spf_eval_request *req,
 	    ? req->receiver : "localhost";
 	size_t local_len = strlen(local);
 	unsigned unsafe = 0;
-	struct client client;
+	struct spf_rewrite_client client;
 	struct check c;
 	uint64_t deadline;
 	int helo_ok, rc;

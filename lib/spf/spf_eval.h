@@ -5,7 +5,11 @@
  * "postmaster@<HELO>" when MAIL FROM is the null sender (identity
  * "helo"), and optionally for the HELO identity as well. All DNS goes
  * through our resolver via the spf_dns layer, which enforces RFC 7208's
- * look-up limits and one time budget for the whole call; see spf_dns.h.
+ * look-up limits and one time budget for the whole call, checks every
+ * record against RFC 7208's grammar (spf_record.h) and hands libspf2 a
+ * form it evaluates as the RFC means (spf_rewrite.h); see spf_dns.h.
+ * tests/spf_suite runs the RFC 7208 and RFC 4408 test suites through it
+ * (docs/spf-conformance.md).
  *
  * What is mapped from libspf2 1.2.10: a temporary DNS failure fetching
  * the record (libspf2: "invalid" with SPF_E_DNS_ERROR) is temperror; a
@@ -20,7 +24,8 @@
  * says for malformed domains. A local-part longer than 64 characters or
  * outside printable ASCII, and a HELO outside printable ASCII or longer
  * than 253 characters, are not handed to libspf2's macro expander: a
- * record using them (%{l}, %{s}, %{h}) is permerror.
+ * record using them (%{l}, %{s}, %{h}) is permerror. A space is printable:
+ * a HELO with one expands (the suite's invalid-hello-macro).
  *
  * libspf2's message handlers are process-wide: spf_eval_new installs
  * silent ones once. libspf2 still aborts the process on its internal

@@ -83,6 +83,9 @@ test_silent_udp_socket(int *port)
 	return fd;
 }
 
+static int start_nsd(struct nsd_server *s, const char *zonedir,
+		     int (*entries)(FILE *conf, const char *zonedir));
+
 /* write_zone_entries - one nsd "zone:" clause per zone file and per servfail zone */
 static int
 write_zone_entries(FILE *conf, const char *zonedir)
@@ -151,10 +154,54 @@ elapsed_ms(const struct timespec *start)
 	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
+/*
+ * write_listed_zones - one nsd "zone:" clause per line of zonedir/zones.list:
+ * "name file" serves the file, "name" alone is a zone without data
+ */
+static int
+write_listed_zones(FILE *conf, const char *zonedir)
+{
+	char path[1024], line[1024], name[512], file[256];
+	FILE *list;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/zones.list", zonedir);
+	if ((list = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "nsd_server: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), list) != NULL) {
+		if (line[0] == '#' || (n = sscanf(line, "%511s %255s", name, file)) < 1)
+			continue;
+		fprintf(conf, "zone:\n\tname: \"%s\"\n", name);
+		if (n == 2)
+			fprintf(conf, "\tzonefile: \"%s/%s\"\n", zonedir, file);
+	}
+	fclose(list);
+	return 0;
+}
+
 int
 nsd_server_start(struct nsd_server *s)
 {
-	char conf[512], zonedir[512], out[512];
+	char zonedir[512];
+
+	snprintf(zonedir, sizeof(zonedir), "%s/zones", test_source_dir());
+	return start_nsd(s, zonedir, write_zone_entries);
+}
+
+int
+nsd_server_start_listed(struct nsd_server *s, const char *zonedir)
+{
+	return start_nsd(s, zonedir, write_listed_zones);
+}
+
+/* start_nsd - configure nsd for zonedir, with zone clauses from `entries` */
+static int
+start_nsd(struct nsd_server *s, const char *zonedir,
+	  int (*entries)(FILE *conf, const char *zonedir))
+{
+	char conf[512], out[512];
 	struct timespec start;
 	FILE *f;
 	int status;
@@ -166,7 +213,6 @@ nsd_server_start(struct nsd_server *s)
 		return -1;
 	}
 	snprintf(s->address, sizeof(s->address), "127.0.0.1@%d", s->port);
-	snprintf(zonedir, sizeof(zonedir), "%s/zones", test_source_dir());
 	snprintf(conf, sizeof(conf), "%s/nsd.conf", s->dir);
 	if ((f = fopen(conf, "w")) == NULL)
 		return -1;
@@ -190,7 +236,7 @@ nsd_server_start(struct nsd_server *s)
 		"\tcontrol-enable: yes\n"
 		"\tcontrol-interface: \"%s/nsd.ctl\"\n",
 		s->port, zonedir, s->dir, s->dir, s->dir, s->dir, s->dir);
-	if (write_zone_entries(f, zonedir) < 0) {
+	if (entries(f, zonedir) < 0) {
 		fclose(f);
 		return -1;
 	}

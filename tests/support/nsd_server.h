@@ -30,6 +30,12 @@ struct nsd_server {
 
 /* nsd_server_start - 0, or -1 after printing why to stderr */
 int nsd_server_start(struct nsd_server *server);
+/*
+ * nsd_server_start_listed - the same for the zones that zonedir/zones.list
+ * names, one a line: "name. file" (a zone file in zonedir) or "name."
+ * alone (a zone without data: SERVFAIL). For suites with their own zones.
+ */
+int nsd_server_start_listed(struct nsd_server *server, const char *zonedir);
 void nsd_server_stop(struct nsd_server *server);
 /* nsd_server_queries - queries the server has answered so far, or -1 */
 long nsd_server_queries(const struct nsd_server *server);

@@ -13,7 +13,15 @@
  *   include and redirect, which libspf2 counts per record) or more than 2
  *   void answers (NXDOMAIN/NODATA) to those terms stop the check;
  * - PTR answers are cut to their first 10 names (libspf2 would make the
- *   "ptr" mechanism a permerror instead of ignoring the rest);
+ *   "ptr" mechanism a permerror instead of ignoring the rest); an address
+ *   look-up of a PTR name that fails is answered "no data", so the name
+ *   is skipped (RFC 7208 5.5);
+ * - an "mx" term whose MX answer has more than 10 names is permerror
+ *   (libspf2 only fails when it reaches the 11th);
+ * - every SPF record is checked by spf_record_parse (a syntax error is
+ *   permerror) and handed to libspf2 as spf_rewrite writes it; look-ups
+ *   for names under the layer's marker label (a/0, mx/0 terms) are made
+ *   without it and any address found is answered as the client's own;
  * - names longer than 253 characters lose labels on the left (RFC 7208
  *   4.8); the obsolete SPF RR type is never queried;
  * - the whole check shares one deadline; once it passes, no more look-ups;
@@ -42,13 +50,15 @@
 
 #include <stdint.h>
 
+#include "spf_rewrite.h"
+
 struct resolver;
 struct SPF_dns_server_struct;		/* libspf2's SPF_dns_server_t */
 
 #define SPF_DNS_MAX_TERMS 10
 #define SPF_DNS_MAX_VOIDS 2
 #define SPF_DNS_MAX_QUERIES 128
-#define SPF_DNS_MAX_MX_NAMES 10		/* libspf2 permerrors beyond */
+#define SPF_DNS_MAX_MX_NAMES 10		/* more: permerror (RFC 7208 4.6.4) */
 #define SPF_DNS_MAX_PTR_NAMES 10	/* we ignore the rest */
 
 /* Inputs the check could not pass to libspf2 as they are. */
@@ -61,6 +71,7 @@ enum spf_dns_stop {
 	SPF_DNS_STOP_VOIDS,	/* more than 2 void look-ups */
 	SPF_DNS_STOP_QUERIES,	/* more than SPF_DNS_MAX_QUERIES look-ups */
 	SPF_DNS_STOP_RECORD,	/* a record was refused */
+	SPF_DNS_STOP_MX,	/* an "mx" term got more than 10 names */
 	SPF_DNS_STOP_TIMEOUT,	/* the deadline passed */
 	SPF_DNS_STOP_MEMORY,	/* out of memory building an answer */
 };
@@ -76,12 +87,14 @@ struct spf_dns_layer;
 
 /*
  * spf_dns_layer_new - a layer for one check, with an absolute deadline in
- * CLOCK_MONOTONIC milliseconds (spf_dns_now_ms) and a mask of
- * SPF_DNS_UNSAFE_* flags. NULL when memory runs out. The caller frees it
- * with spf_dns_layer_free after the SPF_server_t using it.
+ * CLOCK_MONOTONIC milliseconds (spf_dns_now_ms), a mask of
+ * SPF_DNS_UNSAFE_* flags and the client being checked (for the /0 terms
+ * of spf_rewrite.h). NULL when memory runs out. The caller frees it with
+ * spf_dns_layer_free after the SPF_server_t using it.
  */
 struct spf_dns_layer *spf_dns_layer_new(struct resolver *resolver,
-					uint64_t deadline_ms, unsigned unsafe);
+					uint64_t deadline_ms, unsigned unsafe,
+					const struct spf_rewrite_client *client);
 /* spf_dns_layer_free - accepts NULL; sets *layer to NULL */
 void spf_dns_layer_free(struct spf_dns_layer **layer);
 
