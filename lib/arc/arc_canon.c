@@ -1,0 +1,128 @@
+/*
+ * arc_canon - simple and relaxed header canonicalization (see arc_canon.h).
+ *
+ * Thread-safety: a buffer belongs to its caller.
+ */
+#include "arc_canon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+put(struct arc_canon_buf *buf, const void *p, size_t n)
+{
+	if (buf->failed || n == 0)
+		return;
+	if (buf->len + n > buf->size) {
+		size_t size = buf->size ? buf->size : 1024;
+		unsigned char *grown;
+
+		while (size < buf->len + n)
+			size *= 2;
+		if ((grown = realloc(buf->data, size)) == NULL) {
+			buf->failed = 1;
+			return;
+		}
+		buf->data = grown;
+		buf->size = size;
+	}
+	memcpy(buf->data + buf->len, p, n);
+	buf->len += n;
+}
+
+static void
+put_char(struct arc_canon_buf *buf, char c)
+{
+	put(buf, &c, 1);
+}
+
+static int
+is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+skipped(const struct arc_canon_skip *skip, size_t i)
+{
+	return skip != NULL && i >= skip->from && i < skip->to;
+}
+
+/* relaxed - RFC 6376 3.4.2: lowercase name, unfold, one SP per WSP run, trim */
+static void
+relaxed(struct arc_canon_buf *buf, const char *name, const char *value, size_t len,
+	const struct arc_canon_skip *skip)
+{
+	size_t n = strlen(name);
+	int pending_space = 0, started = 0;
+
+	while (n > 0 && is_wsp(name[n - 1]))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		put_char(buf, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+	put_char(buf, ':');
+	for (size_t i = 0; i < len; i++) {
+		char c = value[i];
+
+		if (skipped(skip, i) || c == '\r' || c == '\n')
+			continue;
+		if (is_wsp(c)) {
+			pending_space = started;
+			continue;
+		}
+		if (pending_space)
+			put_char(buf, ' ');
+		pending_space = 0;
+		started = 1;
+		put_char(buf, c);
+	}
+}
+
+/* simple - RFC 6376 3.4.1: the field as it is, less the skipped range */
+static void
+simple(struct arc_canon_buf *buf, const char *name, const char *value, size_t len,
+       const struct arc_canon_skip *skip)
+{
+	put(buf, name, strlen(name));
+	put_char(buf, ':');
+	if (skip == NULL || skip->from >= skip->to) {
+		put(buf, value, len);
+		return;
+	}
+	put(buf, value, skip->from);
+	put(buf, value + skip->to, len - skip->to);
+}
+
+void
+arc_canon_field(struct arc_canon_buf *buf, enum arc_canon_mode mode, const char *name,
+		const char *value, size_t len, const struct arc_canon_skip *skip, int crlf)
+{
+	if (mode == ARC_CANON_RELAXED)
+		relaxed(buf, name, value, len, skip);
+	else
+		simple(buf, name, value, len, skip);
+	if (crlf)
+		put(buf, "\r\n", 2);
+}
+
+int
+arc_canon_failed(const struct arc_canon_buf *buf)
+{
+	return buf->failed;
+}
+
+void
+arc_canon_reset(struct arc_canon_buf *buf)
+{
+	buf->len = 0;
+}
+
+void
+arc_canon_release(struct arc_canon_buf *buf)
+{
+	free(buf->data);
+	memset(buf, 0, sizeof(*buf));
+}
