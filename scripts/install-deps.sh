@@ -15,9 +15,10 @@ build_packages=(
 # Postfix with swaks and Sendmail's runtime libraries (Sendmail itself is
 # unpacked privately by its test) for the end-to-end tests, network
 # namespaces, miltertest for protocol edge cases, systemd-analyze for the
-# unit file, rsyslog for the alert tool's end-to-end test.
+# unit file, rsyslog for the alert tool's end-to-end test, Mail::DKIM for the
+# ARC oracle (tests/arc/make-chains.pl and the arc_oracle test).
 test_packages=(check nsd dnsutils postfix swaks miltertest systemd rsyslog
-  m4 libwrap0 liblockfile1 iproute2 perl time)
+  m4 libwrap0 liblockfile1 iproute2 perl time libmail-dkim-perl)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then
