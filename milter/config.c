@@ -139,6 +139,7 @@ read_file(struct config *c, const char *path, char *error, size_t size)
 		}
 		if (value[0] == '\0' && !config_key_repeatable(key) && key->type != CONFIG_STRING
 		    && key->type != CONFIG_PATH && key->type != CONFIG_RULES_FILE
+		    && key->type != CONFIG_DOMAINS_FILE
 		    && key->type != CONFIG_NAMESERVERS) {
 			snprintf(error, size, "%s:%u: %s needs a value", path, lineno, key->name);
 			goto out;

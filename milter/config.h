@@ -49,6 +49,7 @@ struct config {
 	int allow_partial_body;
 	struct policy_settings policy;
 	char *domain_rules_file;
+	char *trusted_forwarders_file;
 
 	/* milter output */
 	char *reject_text;

@@ -83,6 +83,10 @@ const struct config_key config_keys[] = {
 	  "From domains that skip the fail floor (.domain for subdomains)" },
 	{ "AllowSigningDomains", CONFIG_DOMAINSET, "", P(allow_signing_domains), 0, 0,
 	  "DKIM signing domains (mailing lists) whose valid signature skips the floor" },
+	{ "TrustedForwarders", CONFIG_DOMAINSET, "", P(trusted_forwarders), 0, 0,
+	  "ARC sealers and forwarders (with their subdomains) whose word lifts a DMARC failure" },
+	{ "TrustedForwardersFile", CONFIG_DOMAINS_FILE, "", F(trusted_forwarders_file), 0, 0,
+	  "file of more trusted forwarders, any number per line, '#' comments (empty: none)" },
 	{ "IgnoreAuthenticatedClients", CONFIG_BOOL, "yes", P(ignore_authenticated), 0, 0,
 	  "do not evaluate mail from SMTP-AUTH authenticated clients" },
 	{ "DryRun", CONFIG_BOOL, "no", P(dry_run), 0, 0,
@@ -278,6 +282,7 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 		break;
 	case CONFIG_PATH:
 	case CONFIG_RULES_FILE:
+	case CONFIG_DOMAINS_FILE:
 		if (v[0] != '\0' && v[0] != '/')
 			return fail(error, size, "%s must be an absolute path", key->name);
 		break;
@@ -383,6 +388,12 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 		if (v[0] != '\0' && (c->policy.domain_rules = domain_rules_load(v, error, size)) == NULL)
 			return -1;
 	}
+	if (key->type == CONFIG_DOMAINS_FILE) {
+		domain_set_free(&c->policy.trusted_forwarders_file);
+		if (v[0] != '\0'
+		    && (c->policy.trusted_forwarders_file = domain_set_load(v, error, size)) == NULL)
+			return -1;
+	}
 	if (set_string(c, key, v) < 0)
 		return fail(error, size, "%s", "out of memory");
 	return 0;
@@ -400,6 +411,10 @@ config_value_release(struct config *c, const struct config_key *key)
 		break;
 	case CONFIG_RULES_FILE:
 		domain_rules_free(&c->policy.domain_rules);
+		/* FALLTHROUGH */
+	case CONFIG_DOMAINS_FILE:
+		if (key->type == CONFIG_DOMAINS_FILE)
+			domain_set_free(&c->policy.trusted_forwarders_file);
 		/* FALLTHROUGH */
 	case CONFIG_STRING:
 	case CONFIG_PATH:

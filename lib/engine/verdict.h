@@ -58,6 +58,13 @@ struct verdict {
 	char adkim, aspf;		/* 'r' or 's' */
 	int from_org_domain;		/* record came from the organizational domain */
 
+	const char *arc;		/* ARC chain: "none", "pass", "fail" */
+	const char *arc_reason;		/* why it failed, or NULL */
+	const char *arc_sealer;		/* forwarded-arc: the trusted sealer used; else NULL */
+	unsigned arc_instance;		/* forwarded-arc: its instance; else 0 */
+	enum forwarder_kind forwarded;	/* what a trusted forwarder lifted */
+	const char *forwarder;		/* forwarded-trusted: the domain authenticated */
+
 	struct policy_decision decision;
 
 	const char *authres;		/* our Authentication-Results value (no name) */

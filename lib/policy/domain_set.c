@@ -8,6 +8,8 @@
 #include "domain_set.h"
 #include "dns_name.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,4 +127,46 @@ domain_set_match(const struct domain_set *set, const char *domain)
 		if (contains(set, dot))
 			return 1;
 	return 0;
+}
+
+struct domain_set *
+domain_set_load(const char *path, char *error, size_t size)
+{
+	struct domain_set *set;
+	char line[1100];
+	const char *reason = NULL;
+	unsigned lineno = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		snprintf(error, size, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((set = domain_set_new()) == NULL) {
+		snprintf(error, size, "%s: out of memory", path);
+		fclose(f);
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *hash = strchr(line, '#');
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(error, size, "%s:%u: line too long", path, lineno);
+			goto fail;
+		}
+		if (hash != NULL)
+			*hash = '\0';
+		line[strcspn(line, "\r\n")] = '\0';
+		if (domain_set_add(set, line, &reason) < 0) {
+			snprintf(error, size, "%s:%u: %s", path, lineno, reason);
+			goto fail;
+		}
+	}
+	fclose(f);
+	return set;
+fail:
+	fclose(f);
+	domain_set_free(&set);
+	return NULL;
 }

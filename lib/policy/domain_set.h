@@ -21,6 +21,12 @@ struct domain_set *domain_set_new(void);
 int domain_set_add(struct domain_set *set, const char *text, const char **error_r);
 void domain_set_free(struct domain_set **set);
 size_t domain_set_count(const struct domain_set *set);
+/*
+ * domain_set_load - a new set from a file of entries, any number per line,
+ * '#' to the end of a line a comment. NULL with "path:line: reason" (or
+ * "path: reason") in error.
+ */
+struct domain_set *domain_set_load(const char *path, char *error, size_t size);
 /* domain_set_match - 1 if domain is listed (exactly or as a subdomain) */
 int domain_set_match(const struct domain_set *set, const char *domain);
 
