@@ -136,6 +136,18 @@ alert_format(const struct verdict *v, char *buf, size_t size)
 	}
 	if (v->dmarc_problem != NULL)
 		field(&o, "problem", v->dmarc_problem);
+	/* only for mail that carries ARC fields: the rest keeps its line as it was */
+	if (v->arc != NULL && strcmp(v->arc, "none") != 0)
+		field(&o, "arc", v->arc);
+	if (v->forwarded == FORWARDER_ARC && v->arc_sealer != NULL) {
+		char inst[16];
+
+		snprintf(inst, sizeof(inst), "%u", v->arc_instance);
+		field(&o, "arc_sealer", v->arc_sealer);
+		field(&o, "arc_instance", inst);
+	} else if (v->forwarded == FORWARDER_TRUSTED && v->forwarder != NULL) {
+		field(&o, "forwarder", v->forwarder);
+	}
 	return o.len;
 }
 

@@ -255,3 +255,58 @@ for my $c (@cases) {
 }
 close $o;
 print "$n chains in $out\n";
+
+# The forwarding cases of tests/test_arc_forward.c: list posts whose chains
+# record one thing or another about the author's domain. The table of
+# what each must give is in that test; here only how each was made.
+my $fwd = "$FindBin::Bin/forward";
+my $pass_none = 'dkim=fail header.d=none.example; spf=pass smtp.mailfrom=bounce@mail.none.example; dmarc=pass header.from=none.example';
+sub post { my ( $from, @hops ) = @_; my $m = base_message( from => $from ); my $i = 0;
+    for my $h (@hops) { my ($arc) = verify($m); $m = list_edit( $m, ++$i ); $m = seal( $m, chain => $arc, %$h ) }
+    return $m }
+sub dkim_sign { my ( $m, $dom ) = @_;
+    require Mail::DKIM::Signer;
+    my $s = Mail::DKIM::Signer->new( Algorithm => 'rsa-sha256', Method => 'relaxed/relaxed', Domain => $dom,
+        Selector => 'k2048', KeyFile => "$top/tests/keys/rsa2048.pem", Timestamp => $T );
+    ( my $copy = $m ) =~ s/\r\n/\n/g;
+    for my $line ( split /\n/, $copy, -1 ) { $s->PRINT("$line\r\n") }
+    $s->CLOSE;
+    my $sig = $s->signature->as_string; $sig =~ s/\r?\n/\r\n/g;
+    return "$sig\r\n$m" }
+my @forward = (
+    [ 'list-none', sub { post( 'author@none.example', { domain => 'lists.arc.example', results => $pass_none } ) } ],
+    [ 'list-quarantine', sub { post( 'author@quarantine.example', { domain => 'lists.arc.example',
+        results => 'spf=pass smtp.mailfrom=bounce@quarantine.example; dmarc=pass header.from=quarantine.example' } ) } ],
+    [ 'list-reject', sub { post( 'author@reject.example', { domain => 'lists.arc.example',
+        results => 'dkim=pass header.d=reject.example header.s=s1; dmarc=pass header.from=reject.example' } ) } ],
+    [ 'list-dmarc-fail', sub { post( 'author@none.example', { domain => 'lists.arc.example',
+        results => 'spf=fail smtp.mailfrom=x@attacker.example; dmarc=fail header.from=none.example' } ) } ],
+    [ 'list-pass-other-domain', sub { post( 'author@none.example', { domain => 'lists.arc.example',
+        results => 'dkim=pass header.d=other.example; spf=pass smtp.mailfrom=x@other.example; dmarc=pass header.from=other.example' } ) } ],
+    [ 'list-dkim-aligned', sub { post( 'author@none.example', { domain => 'lists.arc.example',
+        results => 'dkim=pass header.d=news.none.example header.s=sel; spf=fail smtp.mailfrom=x@attacker.example' } ) } ],
+    [ 'list-spf-aligned', sub { post( 'author@none.example', { domain => 'lists.arc.example',
+        results => 'spf=pass smtp.mailfrom=bounce@mail.none.example' } ) } ],
+    [ 'untrusted-seal', sub { post( 'author@none.example', { domain => 'untrusted.arc.example', results => $pass_none } ) } ],
+    [ 'trusted-under-untrusted', sub { post( 'author@none.example', { domain => 'lists.arc.example', results => $pass_none },
+        { domain => 'untrusted.arc.example', results => 'dmarc=fail header.from=none.example' } ) } ],
+    [ 'untrusted-under-trusted', sub { post( 'author@none.example', { domain => 'untrusted.arc.example', results => $pass_none },
+        { domain => 'lists.arc.example', results => 'spf=pass smtp.mailfrom=x@untrusted.arc.example; dmarc=fail header.from=none.example' } ) } ],
+    [ 'two-trusted-older-vouches', sub { post( 'author@none.example', { domain => 'fwd.arc.example', results => $pass_none },
+        { domain => 'lists.arc.example', results => 'spf=pass smtp.mailfrom=x@fwd.arc.example; dmarc=fail header.from=none.example' } ) } ],
+    [ 'list-none-broken', sub { post( 'author@none.example', { domain => 'lists.arc.example', results => $pass_none } ) . "appended\r\n" } ],
+    [ 'list-quarantine-broken', sub { post( 'author@quarantine.example', { domain => 'lists.arc.example',
+        results => 'dmarc=pass header.from=quarantine.example' } ) . "appended\r\n" } ],
+    [ 'list-id-only', sub { list_edit( base_message(), 1 ) } ],
+    [ 'list-dkim-no-arc', sub { dkim_sign( list_edit( base_message(), 1 ), 'lists.arc.example' ) } ],
+    [ 'list-quarantine-vouches-other', sub { post( 'author@quarantine.example', { domain => 'lists.arc.example', results => $pass_none } ) } ],
+);
+mkdir $fwd unless -d $fwd;
+unlink glob "$fwd/*.eml";
+for my $c (@forward) {
+    my ( $name, $make ) = @$c;
+    open( my $f, '>:raw', "$fwd/$name.eml" ) or die $!;
+    print $f $make->();
+    close $f;
+}
+print scalar(@forward), " forwarding cases in $fwd\n";

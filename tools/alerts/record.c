@@ -23,7 +23,7 @@ static const struct {
 	K(spf, 1), K(spf_domain, 1), K(spf_id, 1), K(dkim, 1), K(dmarc, 1),
 	K(policy_domain, 1), K(p, 1), K(sp, 1), K(pct, 1), K(published, 1), K(action, 1),
 	K(reason, 1), K(override, 1), K(exempt, 0), K(rule, 0), K(dry_run, 0), K(would, 0),
-	K(problem, 0),
+	K(problem, 0), K(arc, 0), K(arc_sealer, 0), K(arc_instance, 0), K(forwarder, 0),
 #undef K
 };
 

@@ -41,6 +41,7 @@ struct record {
 	const char *reason, *override;
 	/* Optional: NULL when absent. */
 	const char *exempt, *rule, *dry_run, *would, *problem;
+	const char *arc, *arc_sealer, *arc_instance, *forwarder;	/* ARC, forwarders */
 
 	enum record_action action_code;
 	enum record_action would_code;	/* action_code unless dry run */
