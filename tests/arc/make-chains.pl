@@ -3,6 +3,9 @@
 # record Mail::DKIM's verdict on each in tests/arc/oracle.txt.
 #
 #   perl tests/arc/make-chains.pl            (from the source tree's top)
+#   perl tests/arc/make-chains.pl --check    (ctest arc_oracle: Mail::DKIM's
+#                                             verdict on every committed chain
+#                                             is still the one oracle.txt records)
 #
 # Every chain is sealed with Mail::DKIM::ARC::Signer (Debian
 # libmail-dkim-perl), each hop with Chain => 'ar' taking its cv= from an
@@ -159,6 +162,24 @@ sub chain { my ( $n, %o ) = @_; my $m = base_message(%o); my @doms = qw(lists.ar
     # each hop verifies what it received, then edits, then seals
     for my $i ( 1 .. $n ) { my ($arc) = verify($m); $m = list_edit( $m, $i ); $m = seal( $m, domain => $doms[ $i - 1 ], chain => $arc, %{ $o{hop}{$i} || {} } ) }
     return $m }
+
+if ( @ARGV && $ARGV[0] eq '--check' ) {
+    open( my $in, '<', "$FindBin::Bin/oracle.txt" ) or die "oracle.txt: $!";
+    my ( $rows, $bad ) = ( 0, 0 );
+    while (<$in>) {
+        next if /^#/;
+        chomp;
+        my ( $file, $want ) = split /\t/;
+        open( my $f, '<:raw', "$out/$file" ) or die "$file: $!";
+        my $m = do { local $/; <$f> };
+        my ($r) = verify($m);
+        my $got = $r eq 'pass' ? 'pass' : $r eq 'none' ? 'none' : 'fail';
+        $rows++;
+        if ( $got ne $want ) { $bad++; print "$file: Mail::DKIM now says $got, oracle.txt $want\n" }
+    }
+    print "$rows chains checked against Mail::DKIM, $bad disagreements\n";
+    exit( $rows >= 40 && $bad == 0 ? 0 : 1 );
+}
 
 my @cases = (
     [ 'none-no-arc', sub { base_message() } ],
