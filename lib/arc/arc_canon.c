@@ -8,32 +8,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-put(struct arc_canon_buf *buf, const void *p, size_t n)
+/* reserve - room for n more octets; 0, or -1 (the buffer is then failed) */
+static int
+reserve(struct arc_canon_buf *buf, size_t n)
 {
-	if (buf->failed || n == 0)
-		return;
-	if (buf->len + n > buf->size) {
-		size_t size = buf->size ? buf->size : 1024;
-		unsigned char *grown;
+	size_t size = buf->size ? buf->size : 1024;
+	unsigned char *grown;
 
-		while (size < buf->len + n)
-			size *= 2;
-		if ((grown = realloc(buf->data, size)) == NULL) {
-			buf->failed = 1;
-			return;
-		}
-		buf->data = grown;
-		buf->size = size;
+	if (buf->failed)
+		return -1;
+	if (buf->len + n <= buf->size)
+		return 0;
+	while (size < buf->len + n)
+		size *= 2;
+	if ((grown = realloc(buf->data, size)) == NULL) {
+		buf->failed = 1;
+		return -1;
 	}
-	memcpy(buf->data + buf->len, p, n);
-	buf->len += n;
+	buf->data = grown;
+	buf->size = size;
+	return 0;
 }
 
 static void
-put_char(struct arc_canon_buf *buf, char c)
+put(struct arc_canon_buf *buf, const void *p, size_t n)
 {
-	put(buf, &c, 1);
+	if (n == 0 || reserve(buf, n) < 0)
+		return;
+	memcpy(buf->data + buf->len, p, n);
+	buf->len += n;
 }
 
 static int
@@ -48,37 +51,46 @@ skipped(const struct arc_canon_skip *skip, size_t i)
 	return skip != NULL && i >= skip->from && i < skip->to;
 }
 
-/* relaxed - RFC 6376 3.4.2: lowercase name, unfold, one SP per WSP run, trim */
+/*
+ * relaxed - RFC 6376 3.4.2: lowercase name, unfold, one SP per WSP run,
+ * trim. The output is never longer than name + ':' + value, so the room
+ * is made once and the octets written in place.
+ */
 static void
 relaxed(struct arc_canon_buf *buf, const char *name, const char *value, size_t len,
 	const struct arc_canon_skip *skip)
 {
 	size_t n = strlen(name);
 	int pending_space = 0, started = 0;
+	unsigned char *out;
 
+	if (reserve(buf, n + 1 + len) < 0)
+		return;
+	out = buf->data + buf->len;
 	while (n > 0 && is_wsp(name[n - 1]))
 		n--;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 
-		put_char(buf, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+		*out++ = (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 	}
-	put_char(buf, ':');
+	*out++ = ':';
 	for (size_t i = 0; i < len; i++) {
 		char c = value[i];
 
-		if (skipped(skip, i) || c == '\r' || c == '\n')
+		if (c == '\r' || c == '\n' || skipped(skip, i))
 			continue;
 		if (is_wsp(c)) {
 			pending_space = started;
 			continue;
 		}
 		if (pending_space)
-			put_char(buf, ' ');
+			*out++ = ' ';
 		pending_space = 0;
 		started = 1;
-		put_char(buf, c);
+		*out++ = (unsigned char)c;
 	}
+	buf->len = (size_t)(out - buf->data);
 }
 
 /* simple - RFC 6376 3.4.1: the field as it is, less the skipped range */
@@ -87,7 +99,7 @@ simple(struct arc_canon_buf *buf, const char *name, const char *value, size_t le
        const struct arc_canon_skip *skip)
 {
 	put(buf, name, strlen(name));
-	put_char(buf, ':');
+	put(buf, ":", 1);
 	if (skip == NULL || skip->from >= skip->to) {
 		put(buf, value, len);
 		return;

@@ -296,5 +296,7 @@ arc_chain_free(struct arc_chain **cp)
 	free(c->sets);
 	free(c->instances);
 	dkimv_bodyhash_free(&c->body);
+	for (size_t i = 0; i < c->nkeys; i++)
+		EVP_PKEY_free(c->keys[i].pkey);
 	free(c);
 }

@@ -42,6 +42,37 @@ arc_verify_tag_range(const struct arc_field *f, const struct arc_tag *tag, size_
 	*to_r = to;
 }
 
+/*
+ * chain_key - the key for (s, d), fetched once per chain: the newest
+ * sealer's AMS and AS name the same key. Owned by the chain.
+ */
+static EVP_PKEY *
+chain_key(struct arc_chain *c, struct resolver *resolver, const struct arc_key_request *req,
+	  const char **reason_r)
+{
+	char name[256];
+	struct arc_chain_key *k;
+	/* the selector's length first, so that no two (s, d) pairs share a name */
+	int n = snprintf(name, sizeof(name), "%zu:%.*s/%.*s", req->selector_len,
+			 (int)req->selector_len, req->selector, (int)req->domain_len, req->domain);
+
+	if (n > 0 && (size_t)n < sizeof(name))
+		for (size_t i = 0; i < c->nkeys; i++)
+			if (strcmp(c->keys[i].name, name) == 0) {
+				*reason_r = c->keys[i].reason;
+				return c->keys[i].pkey;
+			}
+	if (n <= 0 || (size_t)n >= sizeof(name) || c->nkeys == sizeof(c->keys) / sizeof(c->keys[0])) {
+		*reason_r = NULL;	/* not kept: the caller fetches it for this one use */
+		return NULL;
+	}
+	k = &c->keys[c->nkeys++];
+	memcpy(k->name, name, (size_t)n + 1);
+	k->pkey = arc_key_fetch(resolver, req, &k->reason);
+	*reason_r = k->reason;
+	return k->pkey;
+}
+
 /* rsa_verify - RSASSA-PKCS1-v1_5 with SHA-256 over data; NULL or the reason */
 static const char *
 rsa_verify(struct arc_chain *c, struct resolver *resolver, const struct arc_tags *tags,
@@ -57,7 +88,7 @@ rsa_verify(struct arc_chain *c, struct resolver *resolver, const struct arc_tags
 	};
 	const char *reason = NULL;
 	EVP_MD_CTX *ctx;
-	EVP_PKEY *key;
+	EVP_PKEY *key, *owned = NULL;
 	long siglen;
 	int ok;
 
@@ -69,16 +100,23 @@ rsa_verify(struct arc_chain *c, struct resolver *resolver, const struct arc_tags
 	req.selector_len = s->value_len;
 	req.domain = d->value;
 	req.domain_len = d->value_len;
-	if ((key = arc_key_fetch(resolver, &req, &reason)) == NULL)
+	reason = NULL;
+	if ((key = chain_key(c, resolver, &req, &reason)) == NULL && reason == NULL) {
+		/* the chain's key table is full: fetch for this signature alone */
+		if ((key = arc_key_fetch(resolver, &req, &reason)) == NULL)
+			return reason;
+		owned = key;
+	}
+	if (key == NULL)
 		return reason;
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		EVP_PKEY_free(key);
+		EVP_PKEY_free(owned);
 		return "out-of-memory";
 	}
 	ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1
 	    && EVP_DigestVerify(ctx, sig, (size_t)siglen, data->data, data->len) == 1;
 	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(key);
+	EVP_PKEY_free(owned);
 	return ok ? NULL : "signature-mismatch";
 }
 

@@ -45,6 +45,14 @@ struct arc_chain {
 
 	struct arc_chain_set *sets;
 	struct arc_chain_result result;
+
+	/* keys fetched for this chain: a sealer's AMS and AS share one */
+	struct arc_chain_key {
+		char name[256];		/* "<len of s>:s/d" */
+		void *pkey;		/* EVP_PKEY *, NULL with reason */
+		const char *reason;
+	} keys[4];
+	size_t nkeys;
 };
 
 /*
