@@ -53,25 +53,52 @@ kind_of(const char *name)
 	return ARC_KIND_OTHER;
 }
 
-/* copy_value - the value with every bare LF made CRLF and the final break dropped */
-static char *
-copy_value(const char *value, size_t len, size_t *out_len)
+/* arena_reserve - room for n more octets in the arena; 0 or -1 */
+static int
+arena_reserve(struct arc_chain *c, size_t n)
 {
+	size_t size = c->arena_size ? c->arena_size : 4096;
+	char *grown;
+
+	if (c->arena_len + n <= c->arena_size)
+		return 0;
+	while (size < c->arena_len + n)
+		size *= 2;
+	if ((grown = realloc(c->arena, size)) == NULL)
+		return -1;
+	c->arena = grown;
+	c->arena_size = size;
+	return 0;
+}
+
+/*
+ * keep - name and value into the arena: the value with every bare LF made
+ * CRLF and the final line break dropped. Returns 0 or -1.
+ */
+static int
+keep(struct arc_chain *c, struct arc_field *f, const char *name, const char *value, size_t len)
+{
+	size_t nlen = strlen(name);
 	char *out;
-	size_t n = 0;
 
 	while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == '\r'))
 		len--;
-	if ((out = malloc(2 * len + 1)) == NULL)
-		return NULL;
+	if (arena_reserve(c, nlen + 1 + 2 * len + 1) < 0)
+		return -1;
+	f->name_off = c->arena_len;
+	memcpy(c->arena + c->arena_len, name, nlen + 1);
+	c->arena_len += nlen + 1;
+	f->value_off = c->arena_len;
+	out = c->arena + c->arena_len;
 	for (size_t i = 0; i < len; i++) {
 		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
-			out[n++] = '\r';
-		out[n++] = value[i];
+			*out++ = '\r';
+		*out++ = value[i];
 	}
-	out[n] = '\0';
-	*out_len = n;
-	return out;
+	*out++ = '\0';
+	f->len = (size_t)(out - (c->arena + f->value_off)) - 1;
+	c->arena_len = (size_t)(out - c->arena);
+	return 0;
 }
 
 int
@@ -101,13 +128,9 @@ arc_chain_header(struct arc_chain *c, const char *name, const char *value, size_
 	}
 	f = &c->fields[c->count];
 	f->kind = kind;
-	f->name = strdup(name);
-	f->value = copy_value(value, len, &f->len);
-	if (f->name == NULL || f->value == NULL) {
-		free(f->name);
-		free(f->value);
+	f->name = f->value = NULL;
+	if (keep(c, f, name, value, len) < 0)
 		return c->failed = 1, -1;
-	}
 	c->count++;
 	return 0;
 }
@@ -159,6 +182,17 @@ arc_chain_eoh(struct arc_chain *c)
 	if (c->failed || c->state != ST_HEADERS)
 		return c->failed = 1, -1;
 	c->state = ST_BODY;
+	if (c->arc_fields == 0) {
+		/* the usual message: nothing to verify, nothing to keep */
+		free(c->arena);
+		c->arena = NULL;
+		c->arena_len = c->arena_size = 0;
+		c->count = 0;
+	}
+	for (size_t i = 0; i < c->count; i++) {
+		c->fields[i].name = c->arena + c->fields[i].name_off;
+		c->fields[i].value = c->arena + c->fields[i].value_off;
+	}
 	if (arc_set_build(c) < 0)
 		return c->failed = 1, -1;
 	if (c->n > 0 && c->structure_error == NULL)
@@ -285,10 +319,7 @@ arc_chain_free(struct arc_chain **cp)
 	if (c == NULL)
 		return;
 	*cp = NULL;
-	for (size_t i = 0; i < c->count; i++) {
-		free(c->fields[i].name);
-		free(c->fields[i].value);
-	}
+	free(c->arena);
 	free(c->fields);
 	if (c->sets != NULL)
 		for (unsigned i = 0; i < ARC_CHAIN_MAX_INSTANCES; i++)

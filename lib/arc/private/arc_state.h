@@ -15,11 +15,15 @@
 
 enum arc_kind { ARC_KIND_OTHER, ARC_KIND_SEAL, ARC_KIND_AMS, ARC_KIND_AAR };
 
-/* one header field as received, folded with CRLF */
+/*
+ * one header field as received, folded with CRLF; name and value point
+ * into the chain's arena from arc_chain_eoh on (offsets until then, as
+ * the arena may move while it grows)
+ */
 struct arc_field {
 	char *name;
 	char *value;
-	size_t len;
+	size_t name_off, value_off, len;
 	enum arc_kind kind;
 };
 
@@ -33,6 +37,8 @@ struct arc_chain {
 	struct arc_chain_settings settings;
 	struct arc_field *fields;
 	size_t count, alloc, bytes;
+	char *arena;			/* every name and value, NUL-terminated */
+	size_t arena_len, arena_size;
 	int too_large, arc_fields, failed, state, finished, prev_cr;
 
 	/* after arc_chain_eoh: instances[i - 1] for i = 1..n */
