@@ -22,7 +22,6 @@
 #include "dns_fixture.h"
 #include "engine.h"
 #include "message.h"
-#include "message_reader.h"
 #include "test_main.h"
 #include "test_paths.h"
 
@@ -93,21 +92,6 @@ static const struct {
 	  "none", NULL, 0 },
 };
 
-static int sink_header(void *m, const char *n, const char *v, size_t l)
-{
-	return message_header(m, n, v, l);
-}
-
-static int sink_eoh(void *m)
-{
-	return message_eoh(m);
-}
-
-static int sink_body(void *m, const unsigned char *c, size_t l)
-{
-	return message_body(m, c, l);
-}
-
 START_TEST(test_forward_table)
 {
 	struct engine *e = dns_fixture_engine(2000);
@@ -121,7 +105,6 @@ START_TEST(test_forward_table)
 	char path[512], want_arc[64];
 	struct message *m;
 	const struct verdict *v;
-	FILE *f;
 
 	policy_settings_init(&ps);
 	if (rows[_i].trusted != NULL) {
@@ -129,14 +112,9 @@ START_TEST(test_forward_table)
 		ck_assert_int_eq(domain_set_add(ps.trusted_forwarders, rows[_i].trusted, &error), 0);
 	}
 	snprintf(path, sizeof(path), "%s/arc/forward/%s.eml", test_source_dir(), rows[_i].file);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
 	m = message_new(e, &ms, &env, &error);
 	ck_assert_msg(m != NULL, "message_new: %s", error);
-	struct message_reader_sink sink = { sink_header, sink_eoh, sink_body, m };
-
-	ck_assert_int_eq(message_reader_feed(f, &sink), 0);
-	fclose(f);
+	dns_fixture_feed(m, path);
 	v = message_finish(m);
 	who = v->forwarded == FORWARDER_ARC ? v->arc_sealer
 	    : v->forwarded == FORWARDER_TRUSTED ? v->forwarder : NULL;

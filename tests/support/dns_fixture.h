@@ -45,4 +45,13 @@ struct resolver *dns_fixture_resolver(const char *nameservers, unsigned timeout_
  */
 struct engine *dns_fixture_engine(unsigned timeout_ms);
 
+struct message;
+
+/*
+ * dns_fixture_feed - a stored message (tests/messages/..., tests/arc/...)
+ * into message_header/eoh/body through message_reader, as the offline mode
+ * feeds it (in dns_fixture_engine.c)
+ */
+void dns_fixture_feed(struct message *m, const char *path);
+
 #endif
