@@ -51,12 +51,29 @@ struct feed {
 	int arc_fields;
 };
 
+/* is_arc - one of the three ARC field names (case-insensitive, trailing WSP ignored) */
+static int
+is_arc(const char *name)
+{
+	static const char *const names[] = {
+		"ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results",
+	};
+	size_t n = strlen(name);
+
+	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		n--;
+	for (size_t i = 0; i < 3; i++)
+		if (n == strlen(names[i]) && strncasecmp(name, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 sink_header(void *ctx, const char *name, const char *value, size_t len)
 {
 	struct feed *f = ctx;
 
-	f->arc_fields += strncasecmp(name, "ARC-", 4) == 0;
+	f->arc_fields += is_arc(name);
 	(void)arc_chain_header(f->c, name, value, len);
 	return 0;
 }
