@@ -65,6 +65,7 @@ struct config {
 	int allow_partial_body;
 	struct policy_settings policy;
 	char *domain_rules_file;
+	char *trusted_forwarders_file;
 
 	/* look-alike senders */
 	char *protected_domains;	/* names, space-separated */

@@ -90,6 +90,10 @@ const struct config_key config_keys[] = {
 	  "From domains that skip the fail floor (.domain for subdomains)" },
 	{ "AllowSigningDomains", CONFIG_DOMAINSET, "", P(allow_signing_domains), 0, 0,
 	  "DKIM signing domains (mailing lists) whose valid signature skips the floor" },
+	{ "TrustedForwarders", CONFIG_DOMAINSET, "", P(trusted_forwarders), 0, 0,
+	  "ARC sealers and forwarders (with their subdomains) whose word lifts a DMARC failure" },
+	{ "TrustedForwardersFile", CONFIG_DOMAINS_FILE, "", F(trusted_forwarders_file), 0, 0,
+	  "file of more trusted forwarders, any number per line, '#' comments (empty: none)" },
 	{ "IgnoreAuthenticatedClients", CONFIG_BOOL, "yes", P(ignore_authenticated), 0, 0,
 	  "do not evaluate mail from SMTP-AUTH authenticated clients" },
 	{ "DryRun", CONFIG_BOOL, "no", P(dry_run), 0, 0,
@@ -393,6 +397,40 @@ rules_line(void *rules, char *line, unsigned lineno, char *reason, size_t size)
 	return 0;
 }
 
+/* domains_line - the names on one line of a domains file; '#' starts a comment */
+static int
+domains_line(void *context, char *line, unsigned lineno, char *reason, size_t reason_size)
+{
+	const char *why = NULL;
+	char *hash = strchr(line, '#');
+
+	(void)lineno;
+	if (hash != NULL)
+		*hash = '\0';
+	if (domain_set_add(context, line, &why) < 0) {
+		snprintf(reason, reason_size, "%s", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* load_domains - (re)load TrustedForwardersFile at path (empty: none) */
+static int
+load_domains(struct config *c, const char *path, char *error, size_t size)
+{
+	domain_set_free(&c->policy.trusted_forwarders_file);
+	if (path[0] == '\0')
+		return 0;
+	if ((c->policy.trusted_forwarders_file = domain_set_new()) == NULL)
+		return fail(error, size, "%s: out of memory", path);
+	if (config_file_read(path, CONFIG_LINE_MAX, domains_line,
+			     c->policy.trusted_forwarders_file, error, size) < 0) {
+		domain_set_free(&c->policy.trusted_forwarders_file);
+		return -1;
+	}
+	return 0;
+}
+
 /* load_rules - (re)load the domain rules file at path (empty: none) */
 static int
 load_rules(struct config *c, const char *path, char *error, size_t size)
@@ -425,6 +463,7 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 	case CONFIG_PATH:
 	case CONFIG_RULES_FILE:
 	case CONFIG_NAMES_FILE:
+	case CONFIG_DOMAINS_FILE:
 		if (v[0] != '\0' && v[0] != '/')
 			return fail(error, size, "%s must be an absolute path", key->name);
 		break;
@@ -545,6 +584,8 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 						    size) < 0)
 			return -1;
 	}
+	if (key->type == CONFIG_DOMAINS_FILE && load_domains(c, v, error, size) < 0)
+		return -1;
 	if (key->type == CONFIG_RULES_FILE && load_rules(c, v, error, size) < 0)
 		return -1;
 	if (set_string(c, key, v) < 0)
@@ -570,6 +611,10 @@ config_value_release(struct config *c, const struct config_key *key)
 			free(c->protected_domains_file_text);
 			c->protected_domains_file_text = NULL;
 		}
+		/* FALLTHROUGH */
+	case CONFIG_DOMAINS_FILE:
+		if (key->type == CONFIG_DOMAINS_FILE)
+			domain_set_free(&c->policy.trusted_forwarders_file);
 		/* FALLTHROUGH */
 	case CONFIG_NAMELIST:
 	case CONFIG_STRING:

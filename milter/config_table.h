@@ -28,6 +28,7 @@ enum config_type {
 	CONFIG_NETLIST,		/* CIDR list (repeatable) */
 	CONFIG_DOMAINSET,	/* domain list (repeatable) */
 	CONFIG_RULES_FILE,	/* path of a domain rules file, loaded now */
+	CONFIG_DOMAINS_FILE,	/* path of a file of domains (trusted forwarders), loaded now */
 	CONFIG_REPLY_TEXT,	/* SMTP reply text: printable, no CR/LF */
 	CONFIG_AUTHSERV_ID,	/* token; "HOSTNAME" means this host's name */
 	CONFIG_ORG_METHOD,	/* treewalk | psl (enum dmarc_method) */

@@ -39,7 +39,7 @@ fi
 CC=clang-14 cmake -S "$root" -B "$build" -DDMARCGUARD_FUZZ=ON -DDMARCGUARD_TESTS=OFF \
 	-DDMARCGUARD_SANITIZE=ON >/dev/null
 cmake --build "$build" -j"$jobs" --target \
-	fuzz_authres fuzz_bodyhash fuzz_config fuzz_dmarc_record fuzz_dns_answer fuzz_from_header \
+	fuzz_arc_chain fuzz_authres fuzz_bodyhash fuzz_config fuzz_dmarc_record fuzz_dns_answer fuzz_from_header \
 	fuzz_lookalike fuzz_macro_guard fuzz_message fuzz_spf fuzz_spf_record >/dev/null
 
 if [ $# -gt 0 ]; then

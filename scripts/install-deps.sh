@@ -16,9 +16,11 @@ build_packages=(
 # unpacked privately by its test) for the end-to-end tests, network
 # namespaces, miltertest for protocol edge cases, systemd-analyze for the
 # unit file, rsyslog for the alert tool's end-to-end test, dmarc-cat and
-# Mail::DMARC as independent readers of our aggregate reports, xmllint.
+# Mail::DMARC as independent readers of our aggregate reports, xmllint,
+# Mail::DKIM for the ARC oracle (tests/arc/make-chains.pl, arc_oracle).
 test_packages=(check nsd dnsutils postfix swaks miltertest systemd rsyslog
-  m4 libwrap0 liblockfile1 iproute2 perl time dmarc-cat libmail-dmarc-perl libdbd-sqlite3-perl libxml2-utils)
+  m4 libwrap0 liblockfile1 iproute2 perl time dmarc-cat libmail-dmarc-perl libdbd-sqlite3-perl libxml2-utils
+  libmail-dkim-perl)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then

@@ -63,8 +63,8 @@ touch "$work/copy/lib/stray.c"
 expect "a .c at lib's top level" "lib/stray.c: a module at lib/'s top level"
 
 fresh
-mkdir "$work/copy/lib/arc"
-expect "an undeclared folder" "lib/arc/: not declared in lib/layers.txt"
+mkdir "$work/copy/lib/stray"
+expect "an undeclared folder" "lib/stray/: not declared in lib/layers.txt"
 
 fresh
 sed -i 's/^dns$/dns       engine/' "$work/copy/lib/layers.txt"

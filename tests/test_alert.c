@@ -166,6 +166,33 @@ static const struct {
 	  " policy_domain=banc.example p=- sp=- pct=- published=unspecified"
 	  " action=quarantine reason=lookalike-typo override=yes"
 	  " lookalike=typo lookalike_of=bank.example" },
+	{ "a list post lifted by a trusted sealer", {
+		CLIENT, .mail_from_domain = "lists.example", .from_domain = "none.example",
+		.spf = SPF_NONE, .dmarc = DMARC_OUTCOME_FAIL, .policy_domain = "none.example",
+		.record_found = 1, .p = DMARC_REQUEST_NONE, .sp = DMARC_REQUEST_NONE, .pct = 100,
+		.arc = "pass", .arc_sealer = "lists.example", .arc_instance = 2,
+		.forwarded = FORWARDER_ARC,
+		.decision = { .action = ACTION_ACCEPT, .would_action = ACTION_ACCEPT,
+		.published = DMARC_REQUEST_NONE, .reason = "forwarded-arc",
+		.exemption = "forwarded-arc" } },
+	  "v=1 qid=4Xk2p1Zz3Qz9 ip=203.0.113.66 client=unknown helo=mx.attacker.example"
+	  " mfrom=lists.example from=none.example spf=none spf_domain=attacker.example"
+	  " spf_id=mailfrom dkim=none dmarc=fail policy_domain=none.example p=none sp=none"
+	  " pct=100 published=none action=accept reason=forwarded-arc override=no"
+	  " exempt=forwarded-arc arc=pass arc_sealer=lists.example arc_instance=2" },
+	{ "a broken chain, the floor lifted for a trusted forwarder", {
+		CLIENT, .mail_from_domain = "lists.example", .from_domain = "none.example",
+		.spf = SPF_NONE, .dmarc = DMARC_OUTCOME_FAIL, .policy_domain = "none.example",
+		.record_found = 1, .p = DMARC_REQUEST_NONE, .sp = DMARC_REQUEST_NONE, .pct = 100,
+		.arc = "fail", .forwarded = FORWARDER_TRUSTED, .forwarder = "lists.example",
+		.decision = { .action = ACTION_ACCEPT, .would_action = ACTION_ACCEPT,
+		.published = DMARC_REQUEST_NONE, .reason = "forwarded-trusted",
+		.exemption = "forwarded-trusted" } },
+	  "v=1 qid=4Xk2p1Zz3Qz9 ip=203.0.113.66 client=unknown helo=mx.attacker.example"
+	  " mfrom=lists.example from=none.example spf=none spf_domain=attacker.example"
+	  " spf_id=mailfrom dkim=none dmarc=fail policy_domain=none.example p=none sp=none"
+	  " pct=100 published=none action=accept reason=forwarded-trusted override=no"
+	  " exempt=forwarded-trusted arc=fail forwarder=lists.example" },
 };
 
 START_TEST(test_line)

@@ -123,6 +123,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=pass (p=reject sp=reject dis=none discovery=treewalk) header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
 	{ "fail, p=none, quarantined by the floor", ID, {
@@ -134,6 +135,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=none smtp.mailfrom=attacker.example;\n"
 	  "\tdkim=none;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=fail (p=none sp=none dis=quarantine discovery=treewalk) header.from=none.example\n"
 	  "\tpolicy.dmarc=quarantine" },
 	{ "no signatures, no record", ID, {
@@ -142,6 +144,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=none;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=none header.from=norecord.example\n"
 	  "\tpolicy.dmarc=none" },
 	{ "several signatures, one without domain", ID, {
@@ -156,6 +159,7 @@ static const struct {
 	  " header.a=rsa-sha256;\n"
 	  "\tdkim=policy reason=rsa-sha1 header.d=old.example header.s=k header.a=rsa-sha1;\n"
 	  "\tdkim=permerror reason=no-domain;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=pass (p=quarantine sp=none dis=none discovery=treewalk) header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
 	{ "signatures past MaxSignatures: one entry with their number", ID, {
@@ -166,6 +170,7 @@ static const struct {
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;\n"
 	  "\tdkim=none reason=over-signature-limit (4890 signatures not evaluated);\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=pass header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
 	{ "null sender: the HELO identity", ID, {
@@ -177,6 +182,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=softfail smtp.helo=mail.example.org;\n"
 	  "\tdkim=pass header.d=example.org header.s=sel header.a=rsa-sha256;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=pass header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
 	{ "malformed From", ID, {
@@ -187,6 +193,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=none smtp.mailfrom=attacker.example;\n"
 	  "\tdkim=none;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=permerror reason=malformed-from-multiple\n"
 	  "\tpolicy.dmarc=reject" },
 	{ "values that are not tokens are quoted, escaped, controls dropped", ID, {
@@ -199,6 +206,7 @@ static const struct {
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=fail reason=\"\" header.d=\"bad domain\\\"x\\\\yz\" header.s=\"s@l\""
 	  " header.a=ed25519-sha256;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=fail header.from=example.org\n"
 	  "\tpolicy.dmarc=quarantine" },
 	{ "SPF error with a reason, empty SPF domain", ID, {
@@ -211,6 +219,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=temperror reason=\"dns timeout\";\n"
 	  "\tdkim=none;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=temperror header.from=example.org\n"
 	  "\tpolicy.dmarc=tempfail" },
 	{ "dry run", ID, {
@@ -222,6 +231,7 @@ static const struct {
 	  "mx.example.org;\n"
 	  "\tspf=none smtp.mailfrom=attacker.example;\n"
 	  "\tdkim=none;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=fail (p=reject sp=reject dis=reject discovery=treewalk) header.from=r.example\n"
 	  "\tpolicy.dmarc=reject (dry run: accepted)" },
 	{ "an authserv-id that is not a token is quoted", "[192.0.2.25]", {
@@ -230,8 +240,32 @@ static const struct {
 	  "\"[192.0.2.25]\";\n"
 	  "\tspf=pass smtp.mailfrom=example.org;\n"
 	  "\tdkim=none;\n"
+	  "\tarc=none;\n"
 	  "\tdmarc=none header.from=example.org\n"
 	  "\tpolicy.dmarc=none" },
+	{ "a list post accepted on a trusted sealer's word", ID, {
+		.from_domain = "none.example", .spf = SPF_NONE, .dmarc = DMARC_OUTCOME_FAIL,
+		.arc = "pass", .arc_sealer = "lists.example", .arc_instance = 2,
+		.forwarded = FORWARDER_ARC, .record_found = 1, .p = DMARC_REQUEST_NONE,
+		.sp = DMARC_REQUEST_NONE, .pct = 100, .decision = { .action = ACTION_ACCEPT,
+		.would_action = ACTION_ACCEPT, .reason = "forwarded-arc" } },
+	  "mx.example.org;\n"
+	  "\tspf=none smtp.mailfrom=attacker.example;\n"
+	  "\tdkim=none;\n"
+	  "\tarc=pass;\n"
+	  "\tdmarc=fail (p=none sp=none dis=none discovery=treewalk) header.from=none.example\n"
+	  "\tpolicy.dmarc=none (forwarded-arc: sealer lists.example i=2)" },
+	{ "a broken chain, the floor lifted for a trusted forwarder", ID, {
+		.from_domain = "none.example", .spf = SPF_PASS, .dmarc = DMARC_OUTCOME_FAIL,
+		.arc = "fail", .arc_reason = "body-hash-mismatch", .forwarded = FORWARDER_TRUSTED,
+		.forwarder = "example.org", .decision = { .action = ACTION_ACCEPT,
+		.would_action = ACTION_ACCEPT, .reason = "forwarded-trusted" } },
+	  "mx.example.org;\n"
+	  "\tspf=pass smtp.mailfrom=example.org;\n"
+	  "\tdkim=none;\n"
+	  "\tarc=fail reason=body-hash-mismatch;\n"
+	  "\tdmarc=fail header.from=none.example\n"
+	  "\tpolicy.dmarc=none (forwarded-trusted: example.org)" },
 };
 
 START_TEST(test_format)

@@ -3,6 +3,7 @@
  * type, errors that name file and line, repeatable lists, and the sample
  * conf/dmarcguard.conf kept in step with the key table.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,9 @@ static const struct {
 	{ "DomainRulesFile /tmp\n", ":1: /tmp: a directory, not a regular file" },
 	{ "DomainRulesFile /dev/zero\n", ":1: /dev/zero: a character device, not a regular file" },
 	{ "DomainRulesFile /dev/null\n", ":1: /dev/null: a character device, not a regular file" },
+	{ "TrustedForwardersFile /nonexistent/fwd\n", ":1: /nonexistent/fwd: No such file" },
+	{ "TrustedForwardersFile fwd\n", ":1: TrustedForwardersFile must be an absolute path" },
+	{ "TrustedForwarders lists..example\n", ":1: TrustedForwarders: empty label" },
 	{ "AuthservID two words\n", ":1: AuthservID must be one token" },
 	{ "AuthservID mx\x01.example\n", ":1: AuthservID must be one token" },
 	{ "AuthservID mx.ex\xc3\xa4mple\n", ":1: AuthservID must be one token" },
@@ -419,6 +423,40 @@ START_TEST(test_rules_file_error_names_its_line)
 }
 END_TEST
 
+/* TrustedForwardersFile: domains loaded (comments, commas, several a line), a bad one named by line */
+START_TEST(test_forwarders_file)
+{
+	static const char good[] = "# lists we read\nlists.example.org, fwd.example\n\n"
+				   "googlegroups.com # Google Groups\n";
+	static const char bad[] = "lists.example.org\nbad..name\n";
+	char error[512] = "", file[64], conf[256];
+	struct config *c;
+	int fd;
+
+	strcpy(file, "/tmp/dmarcguard-fwd-XXXXXX");
+	fd = mkstemp(file);
+	ck_assert_int_eq(write(fd, good, sizeof(good) - 1), (int)sizeof(good) - 1);
+	close(fd);
+	snprintf(conf, sizeof(conf), "TrustedForwarders other.example\nTrustedForwardersFile %s\n",
+		 file);
+	c = config_load(write_conf(conf), error, sizeof(error));
+	ck_assert_msg(c != NULL, "%s", error);
+	ck_assert_uint_eq(domain_set_count(c->policy.trusted_forwarders_file), 3);
+	ck_assert(domain_set_match(c->policy.trusted_forwarders_file, "googlegroups.com"));
+	ck_assert(!domain_set_match(c->policy.trusted_forwarders_file, "other.example"));
+	ck_assert(domain_set_match(c->policy.trusted_forwarders, "other.example"));
+	config_unref(&c);
+	unlink(path);
+	fd = open(file, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, bad, sizeof(bad) - 1), (int)sizeof(bad) - 1);
+	close(fd);
+	ck_assert_ptr_null(config_load(write_conf(conf), error, sizeof(error)));
+	ck_assert_msg(strstr(error, ":2: ") != NULL && strstr(error, file) != NULL, "%s", error);
+	unlink(path);
+	unlink(file);
+}
+END_TEST
+
 START_TEST(test_sample_in_step_with_table)
 {
 	char sample_path[512], error[512] = "";
@@ -545,6 +583,7 @@ main(void)
 	tcase_add_test(tc, test_list_raw_text);
 	tcase_add_test(tc, test_print_reloads);
 	tcase_add_test(tc, test_rules_file_error_names_its_line);
+	tcase_add_test(tc, test_forwarders_file);
 	tcase_add_test(tc, test_sample_in_step_with_table);
 	tcase_add_test(tc, test_every_default_is_valid_and_helped);
 	tcase_add_test(tc, test_man_page_lists_every_key);

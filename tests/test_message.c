@@ -20,7 +20,6 @@
 #include "dns_fixture.h"
 #include "engine.h"
 #include "message.h"
-#include "message_reader.h"
 #include "test_main.h"
 #include "test_paths.h"
 
@@ -137,21 +136,6 @@ static const struct {
 	  ACTION_ACCEPT, "exempt-authenticated", "fail", 0, NULL },
 };
 
-static int sink_header(void *m, const char *n, const char *v, size_t l)
-{
-	return message_header(m, n, v, l);
-}
-
-static int sink_eoh(void *m)
-{
-	return message_eoh(m);
-}
-
-static int sink_body(void *m, const unsigned char *c, size_t l)
-{
-	return message_body(m, c, l);
-}
-
 START_TEST(test_policy_table)
 {
 	struct engine *e = dns_fixture_engine_method(2000, cases[_i].psl ? DMARC_METHOD_PSL
@@ -167,19 +151,13 @@ START_TEST(test_policy_table)
 	char path[512];
 	struct message *m;
 	const struct verdict *v;
-	FILE *f;
 
 	policy_settings_init(&ps);
 	ps.trusted_networks = netlist_parse("127.0.0.0/8 ::1", &error);
 	snprintf(path, sizeof(path), "%s/messages/policy/%s", test_source_dir(), cases[_i].file);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
 	m = message_new(e, &ms, &env, &error);
 	ck_assert_msg(m != NULL, "message_new: %s", error);
-	struct message_reader_sink sink = { sink_header, sink_eoh, sink_body, m };
-
-	ck_assert_int_eq(message_reader_feed(f, &sink), 0);
-	fclose(f);
+	dns_fixture_feed(m, path);
 	v = message_finish(m);
 	ck_assert_msg(v->decision.action == cases[_i].want
 		      && strcmp(v->decision.reason, cases[_i].want_reason) == 0

@@ -114,7 +114,7 @@ static const struct {
 
 /* the values computed once per line, for field_value */
 struct line_values {
-	char dkim[1024], pct[16];
+	char dkim[1024], pct[16], arc_instance[16];
 };
 
 /*
@@ -154,6 +154,15 @@ field_value(enum field_id id, const struct verdict *v, const struct line_values 
 	case FIELD_problem: return v->dmarc_problem;
 	case FIELD_discovery: return v->discovery;
 	case FIELD_removed_tags: return v->removed_tags;
+	/* ARC only for mail that carries ARC fields: the rest keeps its line */
+	case FIELD_arc: return v->arc != NULL && strcmp(v->arc, "none") != 0 ? v->arc : NULL;
+	case FIELD_arc_sealer:
+		return v->forwarded == FORWARDER_ARC ? v->arc_sealer : NULL;
+	case FIELD_arc_instance:
+		return v->forwarded == FORWARDER_ARC && v->arc_sealer != NULL ? lv->arc_instance
+		    : NULL;
+	case FIELD_forwarder:
+		return v->forwarded == FORWARDER_TRUSTED ? v->forwarder : NULL;
 	case FIELD_lookalike: return v->lookalike;
 	case FIELD_lookalike_of: return v->lookalike != NULL ? v->lookalike_of : NULL;
 	}
@@ -171,6 +180,7 @@ alert_format(const struct verdict *v, char *buf, size_t size)
 	buf[0] = '\0';
 	dkim_list(v, lv.dkim, sizeof(lv.dkim));
 	snprintf(lv.pct, sizeof(lv.pct), "%u", v->pct);
+	snprintf(lv.arc_instance, sizeof(lv.arc_instance), "%u", v->arc_instance);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *value = field_value((enum field_id)i, v, &lv);
 

@@ -56,6 +56,10 @@ enum alert_fields_presence {
 	X(problem, OPTIONAL, "cause of a DMARC temperror/permerror or internal error") \
 	X(discovery, OPTIONAL, "treewalk or psl: how the DMARC record was found (OrgDomainMethod)") \
 	X(removed_tags, OPTIONAL, "tags RFC 9989 removed that the record still carries (pct, rf, ri): read, not acted on") \
+	X(arc, OPTIONAL, "ARC chain result pass or fail, for mail that carries ARC fields") \
+	X(arc_sealer, OPTIONAL, "the trusted sealer whose recorded results lifted the disposition") \
+	X(arc_instance, OPTIONAL, "the ARC instance (i=) of that sealer") \
+	X(forwarder, OPTIONAL, "the trusted forwarder that lifted the local floor without a usable chain") \
 	X(lookalike, OPTIONAL, "look-alike check that matched: homoglyph typo suffix embedded display-name") \
 	X(lookalike_of, OPTIONAL, "the protected domain the sender looks like")
 

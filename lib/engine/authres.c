@@ -192,6 +192,23 @@ put_dmarc(struct out *o, const struct verdict *v)
 	put(o, "\n\tpolicy.dmarc=%s", disposition(d->would_action));
 	if (d->dry_run)
 		put(o, " (dry run: accepted)");
+	/* a trusted forwarder lifted the disposition: say whose word it was */
+	if (v->forwarded == FORWARDER_ARC && v->arc_sealer != NULL && is_token(v->arc_sealer))
+		put(o, " (forwarded-arc: sealer %s i=%u)", v->arc_sealer, v->arc_instance);
+	else if (v->forwarded == FORWARDER_TRUSTED && v->forwarder != NULL
+		 && is_token(v->forwarder))
+		put(o, " (forwarded-trusted: %s)", v->forwarder);
+}
+
+/* put_arc - RFC 8617 registers "arc" for Authentication-Results */
+static void
+put_arc(struct out *o, const struct verdict *v)
+{
+	put(o, ";\n\tarc=%s", v->arc != NULL ? v->arc : "none");
+	if (v->arc_reason != NULL) {
+		put(o, " reason=");
+		put_value(o, v->arc_reason);
+	}
 }
 
 size_t
@@ -205,6 +222,7 @@ authres_format(const struct verdict *v, const char *authserv_id, char *buf, size
 	put_value(&o, authserv_id);
 	put_spf(&o, v);
 	put_dkim(&o, v);
+	put_arc(&o, v);
 	put_dmarc(&o, v);
 	if (o.overflow) {
 		buf[0] = '\0';

@@ -4,8 +4,10 @@
  *
  * As header fields pass, only what the verdict needs is kept: the count
  * of From fields and the parse of the first, and the positions of
- * Authentication-Results fields that claim our authserv-id. Everything
- * else goes straight into the DKIM verifier.
+ * Authentication-Results fields that claim our authserv-id. Every field
+ * goes to the DKIM verifier and to the ARC verifier (which keeps the
+ * fields, bounded, since the newest ARC-Message-Signature may select any
+ * of them).
  *
  * Thread-safety: one thread at a time per message.
  */
@@ -49,6 +51,18 @@ message_new(struct engine *engine, const struct message_settings *settings,
 	if ((m->dkim = dkimv_new(engine_dkim(engine), m->queue_id, error_r)) == NULL) {
 		message_free(&m);
 		return NULL;
+	}
+	{
+		const struct engine_settings *es = engine_settings(engine);
+		struct arc_chain_settings as;
+
+		arc_chain_settings_init(&as);
+		as.min_rsa_bits = es->dkim.min_rsa_bits;
+		as.timeout_ms = es->dkim.timeout_ms;
+		if ((m->arc = arc_chain_new(&as, error_r)) == NULL) {
+			message_free(&m);
+			return NULL;
+		}
 	}
 	return m;
 }
@@ -170,7 +184,11 @@ message_header(struct message *m, const char *name, const char *value, size_t le
 		    && note_own_authres(m) < 0)
 			return -1;
 	}
-	return feed_dkim(m, name, value, len);
+	if (feed_dkim(m, name, value, len) < 0)
+		return -1;
+	/* ARC trouble is the chain's (it fails), never the message's */
+	(void)arc_chain_header(m->arc, name, value, len);
+	return 0;
 }
 
 int
@@ -182,6 +200,7 @@ message_eoh(struct message *m)
 		m->failure = "dkim-eoh";
 		return -1;
 	}
+	(void)arc_chain_eoh(m->arc);
 	return 0;
 }
 
@@ -194,6 +213,7 @@ message_body(struct message *m, const unsigned char *chunk, size_t len)
 		m->failure = "dkim-body";
 		return -1;
 	}
+	(void)arc_chain_body(m->arc, chunk, len);
 	return 0;
 }
 
@@ -216,6 +236,8 @@ message_free(struct message **mp)
 		return;
 	*mp = NULL;
 	dkimv_free(&m->dkim);
+	arc_chain_free(&m->arc);
+	free(m->dkim_pass_domains);
 	dmarc_discovery_clear(&m->dmarc);
 	free(m->dkim_results);
 	free(m->own_authres);

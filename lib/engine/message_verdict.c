@@ -1,7 +1,8 @@
 /*
  * message_verdict - the evaluation at the end of a message: SPF, DKIM
- * results, DMARC discovery, identifier alignment, the local policy, and
- * the Authentication-Results text, into m->verdict.
+ * results, DMARC discovery, identifier alignment, the ARC chain and the
+ * trusted forwarders, the local policy, and the Authentication-Results
+ * text, into m->verdict.
  *
  * DMARC outcome (RFC 9989 with our rule for DNS doubt):
  *   an aligned SPF or DKIM pass          -> pass (whatever else failed)
@@ -225,6 +226,47 @@ outcome(const struct message *m, int aligned_pass, int aligned_temp)
 	return aligned_temp ? DMARC_OUTCOME_TEMPERROR : DMARC_OUTCOME_FAIL;
 }
 
+/*
+ * run_arc - the ARC chain, and what a trusted forwarder vouches for when
+ * DMARC failed. ARC never fails the message: its trouble is a chain fail.
+ */
+static void
+run_arc(struct message *m, enum align_mode adkim, enum align_mode aspf)
+{
+	struct verdict *v = &m->verdict;
+	const struct policy_settings *ps = m->settings->policy;
+	const struct arc_chain_result *r = arc_chain_finish(m->arc, engine_resolver(m->engine));
+	struct forwarder_list trusted = { { ps->trusted_forwarders, ps->trusted_forwarders_file } };
+	struct forwarder_evidence ev = {
+		.arc = r,
+		.from_domain = v->from_domain,
+		.orgdomain = engine_orgdomain(m->engine),
+		.adkim = adkim,
+		.aspf = aspf,
+		.mail_from_domain = v->mail_from_domain,
+		.spf_pass = m->spf.result == SPF_EVAL_PASS && strcmp(v->spf.identity, "mailfrom") == 0,
+	};
+	struct forwarder_finding found;
+	size_t n = 0;
+
+	v->arc = arc_chain_status_name(r->status);
+	v->arc_reason = r->reason;
+	if (v->dmarc != DMARC_OUTCOME_FAIL)
+		return;
+	if (v->dkim_count > 0
+	    && (m->dkim_pass_domains = calloc(v->dkim_count, sizeof(char *))) != NULL)
+		for (size_t i = 0; i < v->dkim_count; i++)
+			if (v->dkim[i].counts)
+				m->dkim_pass_domains[n++] = v->dkim[i].domain;
+	ev.dkim_pass_domains = m->dkim_pass_domains;
+	ev.dkim_pass_count = n;
+	forwarder_find(&trusted, &ev, &found);
+	v->forwarded = found.kind;
+	v->arc_sealer = found.sealer;
+	v->arc_instance = found.instance;
+	v->forwarder = found.forwarder;
+}
+
 static void
 decide(struct message *m, int aligned_pass, int aligned_temp)
 {
@@ -241,6 +283,7 @@ decide(struct message *m, int aligned_pass, int aligned_temp)
 		.aligned_temperror = aligned_temp,
 		.client_authenticated = m->authenticated,
 		.client_address = m->client_ip,
+		.forwarded = v->forwarded,
 	};
 
 	for (size_t i = 0; i < v->dkim_count && nsigners < 64; i++)
@@ -298,6 +341,7 @@ message_verdict_evaluate(struct message *m)
 	v->spf.result = "none";
 	v->spf.identity = "mailfrom";
 	v->spf.domain = v->spf.problem = "";
+	v->arc = "none";
 	v->own_authres = m->own_authres;
 	v->own_authres_count = m->own_authres_count;
 	check_from(m);
@@ -333,6 +377,7 @@ message_verdict_evaluate(struct message *m)
 	}
 	v->dmarc = v->from_problem != NULL ? DMARC_OUTCOME_PERMERROR
 	    : outcome(m, dkim_pass || spf_pass, dkim_temp || spf_temp);
+	run_arc(m, adkim, aspf);
 	decide(m, dkim_pass || spf_pass, dkim_temp || spf_temp);
 	check_lookalike(m);
 	if ((m->authres = malloc(AUTHRES_MAX)) != NULL

@@ -68,6 +68,13 @@ struct verdict {
 	enum dmarc_request request;	/* the p, sp or np that applies, before t= and pct */
 	const char *rua;		/* rua as published when it holds a valid URI, else NULL */
 
+	const char *arc;		/* ARC chain: "none", "pass", "fail" */
+	const char *arc_reason;		/* why it failed, or NULL */
+	const char *arc_sealer;		/* forwarded-arc: the trusted sealer used; else NULL */
+	unsigned arc_instance;		/* forwarded-arc: its instance; else 0 */
+	enum forwarder_kind forwarded;	/* what a trusted forwarder lifted */
+	const char *forwarder;		/* forwarded-trusted: the domain authenticated */
+
 	struct policy_decision decision;
 	const char *lookalike;		/* look-alike check that matched, or NULL */
 	const char *lookalike_of;	/* the protected domain it imitates, or NULL */

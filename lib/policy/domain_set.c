@@ -13,7 +13,9 @@
 #include "domain_set.h"
 #include "dns_name.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

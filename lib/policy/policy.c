@@ -28,6 +28,8 @@ policy_settings_release(struct policy_settings *s)
 	netlist_free(&s->allow_client_networks);
 	domain_set_free(&s->allow_from_domains);
 	domain_set_free(&s->allow_signing_domains);
+	domain_set_free(&s->trusted_forwarders);
+	domain_set_free(&s->trusted_forwarders_file);
 	domain_rules_free(&s->domain_rules);
 }
 
@@ -81,6 +83,8 @@ floor_exemption(const struct policy_settings *s, const struct policy_input *in)
 	for (size_t i = 0; i < in->passing_signer_count; i++)
 		if (domain_set_match(s->allow_signing_domains, in->passing_signers[i]))
 			return "exempt-allowed-signer";
+	if (in->forwarded == FORWARDER_TRUSTED)
+		return "forwarded-trusted";
 	return NULL;
 }
 
@@ -93,6 +97,12 @@ decide_fail(const struct policy_settings *s, const struct policy_input *in,
 
 	out->published = published_disposition(in);
 	out->published_action = request_action(s, out->published);
+	if (in->forwarded == FORWARDER_ARC && out->rule != DOMAIN_RULE_PROTECT) {
+		/* a trusted sealer saw it authenticated before it changed it */
+		out->exemption = out->reason = "forwarded-arc";
+		out->action = ACTION_ACCEPT;
+		return;
+	}
 	if (out->rule == DOMAIN_RULE_PROTECT)
 		floor = ACTION_REJECT;
 	else if (out->rule == DOMAIN_RULE_RELAX)

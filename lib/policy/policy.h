@@ -14,6 +14,12 @@
  *  - allow-listed client networks, From domains and DKIM signing domains
  *    (forwarders, mailing lists) skip the floor; the published
  *    disposition still applies, as at any DMARC receiver;
+ *  - trusted forwarders (forwarder.h): forwarded-arc, a passing ARC
+ *    chain whose trusted sealers recorded the From domain authenticated,
+ *    accepts the message whatever the published disposition;
+ *    forwarded-trusted, mail authenticated for a trusted forwarder
+ *    without such a chain, skips the floor like the allow lists;
+ *    neither applies to a "protect" domain;
  *  - per-domain rules: "protect" raises the floor to reject and enforces
  *    a domain that publishes no record as if it published p=reject;
  *    "relax" drops the floor (the published disposition alone applies).
@@ -44,6 +50,7 @@
 #include "dmarc_record.h"
 #include "domain_rules.h"
 #include "domain_set.h"
+#include "forwarder.h"
 #include "netlist.h"
 
 /* DMARC outcome for a message (RFC 7489 plus temperror/permerror) */
@@ -70,6 +77,8 @@ struct policy_settings {
 	struct netlist *allow_client_networks;
 	struct domain_set *allow_from_domains;
 	struct domain_set *allow_signing_domains;
+	struct domain_set *trusted_forwarders;		/* TrustedForwarders */
+	struct domain_set *trusted_forwarders_file;	/* TrustedForwardersFile's */
 	struct domain_rules *domain_rules;
 };
 
@@ -86,6 +95,8 @@ struct policy_input {
 	/* DKIM signing domains with a verified signature, for the allow list */
 	const char *const *passing_signers;
 	size_t passing_signer_count;
+	/* a trusted forwarder's word for the message (forwarder_find) */
+	enum forwarder_kind forwarded;
 };
 
 struct policy_decision {

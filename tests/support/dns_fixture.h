@@ -51,4 +51,13 @@ struct engine *dns_fixture_engine(unsigned timeout_ms);
  */
 struct engine *dns_fixture_engine_method(unsigned timeout_ms, int method);
 
+struct message;
+
+/*
+ * dns_fixture_feed - a stored message (tests/messages/..., tests/arc/...)
+ * into message_header/eoh/body through message_reader, as the offline mode
+ * feeds it (in dns_fixture_engine.c)
+ */
+void dns_fixture_feed(struct message *m, const char *path);
+
 #endif

@@ -9,6 +9,7 @@
 #define DMARCGUARD_MESSAGE_STATE_H
 
 #include "display_name.h"
+#include "arc_chain.h"
 #include "dkimv.h"
 #include "dmarc_discovery.h"
 #include "from_header.h"
@@ -24,6 +25,7 @@ struct message {
 	int authenticated;
 
 	struct dkimv *dkim;
+	struct arc_chain *arc;
 	const char *failure;		/* first internal error, or NULL */
 	int finished;
 
@@ -43,6 +45,7 @@ struct message {
 	struct spf_eval_outcome spf;
 	struct dmarc_discovery dmarc;
 	struct verdict_dkim *dkim_results;
+	const char **dkim_pass_domains;	/* d= of verified signatures, for forwarders */
 	char *authres;
 	struct verdict verdict;
 };

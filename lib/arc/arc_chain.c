@@ -1,0 +1,333 @@
+/*
+ * arc_chain - the push interface of ARC verification (see arc_chain.h):
+ * the header fields kept for the AMS, the body hashed for the newest AMS,
+ * and the order of the checks at the end. The structure is arc_set.c's,
+ * the signatures arc_verify.c's.
+ *
+ * Thread-safety: one chain, one thread at a time.
+ */
+#include "arc_state.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+enum { ST_HEADERS, ST_BODY, ST_DONE };
+
+void
+arc_chain_settings_init(struct arc_chain_settings *settings)
+{
+	settings->min_rsa_bits = 1024;
+	settings->timeout_ms = 0;
+}
+
+struct arc_chain *
+arc_chain_new(const struct arc_chain_settings *settings, const char **error_r)
+{
+	struct arc_chain *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		*error_r = "out of memory";
+		return NULL;
+	}
+	c->settings = *settings;
+	return c;
+}
+
+static enum arc_kind
+kind_of(const char *name)
+{
+	size_t n = strlen(name);
+
+	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+		n--;
+	if (n == 8 && strncasecmp(name, "ARC-Seal", 8) == 0)
+		return ARC_KIND_SEAL;
+	if (n == 21 && strncasecmp(name, "ARC-Message-Signature", 21) == 0)
+		return ARC_KIND_AMS;
+	if (n == 26 && strncasecmp(name, "ARC-Authentication-Results", 26) == 0)
+		return ARC_KIND_AAR;
+	return ARC_KIND_OTHER;
+}
+
+/* arena_reserve - room for n more octets in the arena; 0 or -1 */
+static int
+arena_reserve(struct arc_chain *c, size_t n)
+{
+	size_t size = c->arena_size ? c->arena_size : 4096;
+	char *grown;
+
+	if (c->arena_len + n <= c->arena_size)
+		return 0;
+	while (size < c->arena_len + n)
+		size *= 2;
+	if ((grown = realloc(c->arena, size)) == NULL)
+		return -1;
+	c->arena = grown;
+	c->arena_size = size;
+	return 0;
+}
+
+/*
+ * keep - name and value into the arena: the value with every bare LF made
+ * CRLF and the final line break dropped. Returns 0 or -1.
+ */
+static int
+keep(struct arc_chain *c, struct arc_field *f, const char *name, const char *value, size_t len)
+{
+	size_t nlen = strlen(name);
+	char *out;
+
+	while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == '\r'))
+		len--;
+	if (arena_reserve(c, nlen + 1 + 2 * len + 1) < 0)
+		return -1;
+	f->name_off = c->arena_len;
+	memcpy(c->arena + c->arena_len, name, nlen + 1);
+	c->arena_len += nlen + 1;
+	f->value_off = c->arena_len;
+	out = c->arena + c->arena_len;
+	for (size_t i = 0; i < len; i++) {
+		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+			*out++ = '\r';
+		*out++ = value[i];
+	}
+	*out++ = '\0';
+	f->len = (size_t)(out - (c->arena + f->value_off)) - 1;
+	c->arena_len = (size_t)(out - c->arena);
+	return 0;
+}
+
+int
+arc_chain_header(struct arc_chain *c, const char *name, const char *value, size_t len)
+{
+	struct arc_field *f;
+	enum arc_kind kind = kind_of(name);
+
+	if (c->failed || c->state != ST_HEADERS)
+		return c->failed = 1, -1;
+	if (kind != ARC_KIND_OTHER)
+		c->arc_fields++;
+	c->bytes += strlen(name) + len + 3;
+	if (c->too_large || c->bytes > ARC_CHAIN_MAX_HEADER_BYTES
+	    || c->count == ARC_CHAIN_MAX_FIELDS) {
+		c->too_large = 1;
+		return 0;
+	}
+	if (c->count == c->alloc) {
+		size_t n = c->alloc ? 2 * c->alloc : 32;
+		struct arc_field *grown = realloc(c->fields, n * sizeof(*grown));
+
+		if (grown == NULL)
+			return c->failed = 1, -1;
+		c->fields = grown;
+		c->alloc = n;
+	}
+	f = &c->fields[c->count];
+	f->kind = kind;
+	f->name = f->value = NULL;
+	if (keep(c, f, name, value, len) < 0)
+		return c->failed = 1, -1;
+	c->count++;
+	return 0;
+}
+
+int
+arc_chain_present(const struct arc_chain *c)
+{
+	return c->arc_fields > 0;
+}
+
+/* body_hasher - the hasher for the newest AMS's c= and l=, or NULL if unusable */
+static struct dkimv_bodyhash *
+body_hasher(const struct arc_tags *tags)
+{
+	const struct arc_tag *ct = arc_tags_get(tags, "c"), *l = arc_tags_get(tags, "l");
+	enum dkimv_bodyhash_canon canon = DKIMV_BODYHASH_SIMPLE;
+	unsigned long long limit = DKIMV_BODYHASH_NO_LIMIT;
+
+	if (ct != NULL) {
+		const char *slash = memchr(ct->value, '/', ct->value_len);
+		size_t hlen = slash ? (size_t)(slash - ct->value) : ct->value_len;
+		const char *body = slash ? slash + 1 : "simple";
+		size_t blen = slash ? ct->value_len - hlen - 1 : 6;
+
+		if (!((hlen == 6 && strncasecmp(ct->value, "simple", 6) == 0)
+		      || (hlen == 7 && strncasecmp(ct->value, "relaxed", 7) == 0)))
+			return NULL;
+		if (blen == 7 && strncasecmp(body, "relaxed", 7) == 0)
+			canon = DKIMV_BODYHASH_RELAXED;
+		else if (!(blen == 6 && strncasecmp(body, "simple", 6) == 0))
+			return NULL;
+	}
+	if (l != NULL) {
+		limit = 0;
+		if (l->value_len == 0 || l->value_len > 18)
+			return NULL;
+		for (size_t i = 0; i < l->value_len; i++) {
+			if (l->value[i] < '0' || l->value[i] > '9')
+				return NULL;
+			limit = limit * 10 + (unsigned)(l->value[i] - '0');
+		}
+	}
+	return dkimv_bodyhash_new(canon, DKIMV_BODYHASH_SHA256, limit);
+}
+
+int
+arc_chain_eoh(struct arc_chain *c)
+{
+	if (c->failed || c->state != ST_HEADERS)
+		return c->failed = 1, -1;
+	c->state = ST_BODY;
+	if (c->arc_fields == 0) {
+		/* the usual message: nothing to verify, nothing to keep */
+		free(c->arena);
+		c->arena = NULL;
+		c->arena_len = c->arena_size = 0;
+		c->count = 0;
+	}
+	for (size_t i = 0; i < c->count; i++) {
+		c->fields[i].name = c->arena + c->fields[i].name_off;
+		c->fields[i].value = c->arena + c->fields[i].value_off;
+	}
+	if (arc_set_build(c) < 0)
+		return c->failed = 1, -1;
+	if (c->n > 0 && c->structure_error == NULL)
+		c->body = body_hasher(&c->instances[c->n - 1].ams_tags);
+	return 0;
+}
+
+int
+arc_chain_body(struct arc_chain *c, const unsigned char *chunk, size_t len)
+{
+	if (c->failed || c->state != ST_BODY)
+		return c->failed = 1, -1;
+	if (c->body == NULL || len == 0)
+		return 0;
+	while (len > 0) {
+		size_t out = 0;
+		int prev_cr = c->prev_cr;
+
+		while (len > 0 && out + 2 <= sizeof(c->conv)) {
+			unsigned char ch = *chunk++;
+
+			len--;
+			if (ch == '\n' && !prev_cr)
+				c->conv[out++] = '\r';
+			c->conv[out++] = ch;
+			prev_cr = ch == '\r';
+		}
+		c->prev_cr = prev_cr;
+		if (dkimv_bodyhash_feed(c->body, c->conv, out) < 0)
+			return c->failed = 1, -1;
+	}
+	return 0;
+}
+
+/* sealers - the lowercase d= of every seal, for the caller's trust decisions */
+static int
+sealers(struct arc_chain *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct arc_tag *d = arc_tags_get(&c->instances[i].as_tags, "d");
+		char *s = malloc(d != NULL ? d->value_len + 1 : 1);
+
+		if (s == NULL)
+			return -1;
+		for (size_t k = 0; d != NULL && k < d->value_len; k++) {
+			char ch = d->value[k];
+
+			s[k] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+		}
+		s[d != NULL ? d->value_len : 0] = '\0';
+		c->sets[i].sealer = s;
+	}
+	return 0;
+}
+
+/* verify - RFC 8617 5.2 steps 5 and 6; NULL or the reason */
+static const char *
+verify(struct arc_chain *c, struct resolver *resolver)
+{
+	unsigned char digest[DKIMV_BODYHASH_MAX_DIGEST];
+	size_t digest_len = 0;
+	unsigned long long canon_len = 0;
+	const char *reason;
+
+	if (c->body == NULL)
+		return "canonicalization-unsupported";
+	if (dkimv_bodyhash_final(c->body, digest, &digest_len, &canon_len) < 0)
+		return "internal-error";
+	if ((reason = arc_verify_ams(c, resolver, digest, digest_len)) != NULL)
+		return reason;
+	for (unsigned i = c->n; i >= 1; i--)
+		if ((reason = arc_verify_seal(c, resolver, i)) != NULL)
+			return reason;
+	return NULL;
+}
+
+const struct arc_chain_result *
+arc_chain_finish(struct arc_chain *c, struct resolver *resolver)
+{
+	struct arc_chain_result *r = &c->result;
+
+	if (c->finished)
+		return r;
+	c->finished = 1;
+	r->status = ARC_CHAIN_FAIL;
+	if (c->failed || c->state != ST_BODY) {
+		r->reason = "internal-error";
+		return r;
+	}
+	c->state = ST_DONE;
+	if (c->arc_fields == 0) {
+		r->status = ARC_CHAIN_NONE;
+		return r;
+	}
+	if (c->n > 0 && sealers(c) < 0) {
+		r->reason = "internal-error";
+		return r;
+	}
+	r->instances = c->n;
+	r->sets = c->n > 0 ? c->sets : NULL;
+	if ((r->reason = c->structure_error) != NULL)
+		return r;
+	if ((r->reason = verify(c, resolver)) == NULL)
+		r->status = ARC_CHAIN_PASS;
+	return r;
+}
+
+const char *
+arc_chain_status_name(enum arc_chain_status status)
+{
+	switch (status) {
+	case ARC_CHAIN_PASS: return "pass";
+	case ARC_CHAIN_FAIL: return "fail";
+	case ARC_CHAIN_NONE: break;
+	}
+	return "none";
+}
+
+void
+arc_chain_free(struct arc_chain **cp)
+{
+	struct arc_chain *c = *cp;
+
+	if (c == NULL)
+		return;
+	*cp = NULL;
+	free(c->arena);
+	free(c->fields);
+	if (c->sets != NULL)
+		for (unsigned i = 0; i < ARC_CHAIN_MAX_INSTANCES; i++)
+			free((char *)c->sets[i].sealer);
+	free(c->sets);
+	free(c->instances);
+	dkimv_bodyhash_free(&c->body);
+	for (size_t i = 0; i < c->nkeys; i++)
+		EVP_PKEY_free(c->keys[i].pkey);
+	free(c);
+}

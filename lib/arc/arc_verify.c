@@ -1,0 +1,287 @@
+/*
+ * arc_verify - the signatures of an ARC chain: the newest
+ * ARC-Message-Signature (RFC 8617 5.2 step 5, DKIM rules of RFC 6376
+ * 3.7 and 6.1) and every ARC-Seal (step 6, RFC 8617 5.1.1).
+ *
+ * Reasons: "algorithm-unsupported" (a= is not rsa-sha256),
+ * "signature-syntax" (a required tag is missing or b=/bh= is not
+ * base64), "canonicalization-unsupported", "ams-covers-seal" (h= names
+ * ARC-Seal), "seal-has-h" (an AS with h=, RFC 8617 4.1.3),
+ * "signature-expired" (x= in the past), "body-hash-mismatch",
+ * "signature-mismatch", "out-of-memory", and those of arc_key.h.
+ *
+ * Thread-safety: one chain, one thread at a time.
+ */
+#include "arc_state.h"
+#include "arc_base64.h"
+#include "arc_canon.h"
+#include "arc_key.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#define ARC_VERIFY_MAX_SIG 2048		/* RSA-16384 */
+
+void
+arc_verify_tag_range(const struct arc_field *f, const struct arc_tag *tag, size_t *from_r,
+		     size_t *to_r)
+{
+	size_t from = (size_t)(tag->value - f->value), to = from + tag->value_len;
+
+	/* RFC 6376 3.5 b=: the value "including all surrounding whitespace" */
+	while (from > 0 && f->value[from - 1] != '=')
+		from--;
+	while (to < f->len && f->value[to] != ';')
+		to++;
+	*from_r = from;
+	*to_r = to;
+}
+
+/*
+ * chain_key - the key for (s, d), fetched once per chain: the newest
+ * sealer's AMS and AS name the same key. Owned by the chain.
+ */
+static EVP_PKEY *
+chain_key(struct arc_chain *c, struct resolver *resolver, const struct arc_key_request *req,
+	  const char **reason_r)
+{
+	char name[256];
+	struct arc_chain_key *k;
+	/* the selector's length first, so that no two (s, d) pairs share a name */
+	int n = snprintf(name, sizeof(name), "%zu:%.*s/%.*s", req->selector_len,
+			 (int)req->selector_len, req->selector, (int)req->domain_len, req->domain);
+
+	if (n > 0 && (size_t)n < sizeof(name))
+		for (size_t i = 0; i < c->nkeys; i++)
+			if (strcmp(c->keys[i].name, name) == 0) {
+				*reason_r = c->keys[i].reason;
+				return c->keys[i].pkey;
+			}
+	if (n <= 0 || (size_t)n >= sizeof(name) || c->nkeys == sizeof(c->keys) / sizeof(c->keys[0])) {
+		*reason_r = NULL;	/* not kept: the caller fetches it for this one use */
+		return NULL;
+	}
+	k = &c->keys[c->nkeys++];
+	memcpy(k->name, name, (size_t)n + 1);
+	k->pkey = arc_key_fetch(resolver, req, &k->reason);
+	*reason_r = k->reason;
+	return k->pkey;
+}
+
+/* rsa_verify - RSASSA-PKCS1-v1_5 with SHA-256 over data; NULL or the reason */
+static const char *
+rsa_verify(struct arc_chain *c, struct resolver *resolver, const struct arc_tags *tags,
+	   const struct arc_canon_buf *data)
+{
+	const struct arc_tag *b = arc_tags_get(tags, "b");
+	const struct arc_tag *s = arc_tags_get(tags, "s");
+	const struct arc_tag *d = arc_tags_get(tags, "d");
+	unsigned char sig[ARC_VERIFY_MAX_SIG];
+	struct arc_key_request req = {
+		.min_bits = c->settings.min_rsa_bits,
+		.timeout_ms = c->settings.timeout_ms,
+	};
+	const char *reason = NULL;
+	EVP_MD_CTX *ctx;
+	EVP_PKEY *key, *owned = NULL;
+	long siglen;
+	int ok;
+
+	if (b == NULL || s == NULL || d == NULL)
+		return "signature-syntax";
+	if ((siglen = arc_base64_decode(b->value, b->value_len, sig, sizeof(sig))) <= 0)
+		return "signature-syntax";
+	req.selector = s->value;
+	req.selector_len = s->value_len;
+	req.domain = d->value;
+	req.domain_len = d->value_len;
+	reason = NULL;
+	if ((key = chain_key(c, resolver, &req, &reason)) == NULL && reason == NULL) {
+		/* the chain's key table is full: fetch for this signature alone */
+		if ((key = arc_key_fetch(resolver, &req, &reason)) == NULL)
+			return reason;
+		owned = key;
+	}
+	if (key == NULL)
+		return reason;
+	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+		EVP_PKEY_free(owned);
+		return "out-of-memory";
+	}
+	ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1
+	    && EVP_DigestVerify(ctx, sig, (size_t)siglen, data->data, data->len) == 1;
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(owned);
+	return ok ? NULL : "signature-mismatch";
+}
+
+/* expired - x= in the past (RFC 6376 3.5); a malformed x= counts as expired */
+static int
+expired(const struct arc_tags *tags)
+{
+	const struct arc_tag *x = arc_tags_get(tags, "x");
+	unsigned long long v = 0;
+
+	if (x == NULL)
+		return 0;
+	if (x->value_len == 0 || x->value_len > 12)
+		return 1;
+	for (size_t i = 0; i < x->value_len; i++) {
+		if (x->value[i] < '0' || x->value[i] > '9')
+			return 1;
+		v = v * 10 + (unsigned)(x->value[i] - '0');
+	}
+	return v < (unsigned long long)time(NULL);
+}
+
+/* h_next - the next name of a colon-separated h= list, trimmed; 0 at the end */
+static int
+h_next(const char **p, const char *end, const char **name_r, size_t *len_r)
+{
+	const char *a = *p, *b;
+
+	if (a >= end)
+		return 0;
+	b = memchr(a, ':', (size_t)(end - a));
+	if (b == NULL)
+		b = end;
+	*p = b + 1;
+	while (a < b && (*a == ' ' || *a == '\t' || *a == '\r' || *a == '\n'))
+		a++;
+	while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r' || b[-1] == '\n'))
+		b--;
+	*name_r = a;
+	*len_r = (size_t)(b - a);
+	return 1;
+}
+
+static int
+field_named(const struct arc_field *f, const char *name, size_t len)
+{
+	size_t n = strlen(f->name);
+
+	while (n > 0 && (f->name[n - 1] == ' ' || f->name[n - 1] == '\t'))
+		n--;
+	return n == len && strncasecmp(f->name, name, len) == 0;
+}
+
+/*
+ * ams_input - the header hash input of the AMS: the fields h= selects,
+ * each name taking the next instance from the bottom (RFC 6376 5.4.2),
+ * then the AMS itself with b= emptied and no final CRLF
+ */
+static void
+ams_input(struct arc_chain *c, const struct arc_field *ams, const struct arc_tag *h,
+	  enum arc_canon_mode mode, struct arc_canon_buf *buf)
+{
+	unsigned char *used = calloc(c->count ? c->count : 1, 1);
+	const char *p = h->value, *end = h->value + h->value_len, *name;
+	const struct arc_tag *b;
+	struct arc_canon_skip skip;
+	size_t len;
+
+	if (used == NULL) {
+		buf->failed = 1;
+		return;
+	}
+	while (h_next(&p, end, &name, &len)) {
+		for (size_t f = c->count; f-- > 0;) {
+			if (used[f] || !field_named(&c->fields[f], name, len))
+				continue;
+			used[f] = 1;
+			arc_canon_field(buf, mode, c->fields[f].name, c->fields[f].value,
+					c->fields[f].len, NULL, 1);
+			break;
+		}
+	}
+	free(used);
+	b = arc_tags_get(&c->instances[c->n - 1].ams_tags, "b");
+	arc_verify_tag_range(ams, b, &skip.from, &skip.to);
+	arc_canon_field(buf, mode, ams->name, ams->value, ams->len, &skip, 0);
+}
+
+const char *
+arc_verify_ams(struct arc_chain *c, struct resolver *resolver, const unsigned char *bh,
+	       size_t bh_len)
+{
+	const struct arc_instance *in = &c->instances[c->n - 1];
+	const struct arc_tags *tags = &in->ams_tags;
+	const struct arc_tag *a = arc_tags_get(tags, "a"), *h = arc_tags_get(tags, "h");
+	const struct arc_tag *bht = arc_tags_get(tags, "bh"), *ct = arc_tags_get(tags, "c");
+	unsigned char want[64];
+	struct arc_canon_buf buf = { 0 };
+	enum arc_canon_mode mode = ARC_CANON_SIMPLE;
+	const char *reason;
+	long n;
+
+	if (a == NULL || h == NULL || bht == NULL || arc_tags_get(tags, "b") == NULL)
+		return "signature-syntax";
+	if (!arc_tags_is(a, "rsa-sha256"))
+		return "algorithm-unsupported";
+	for (const char *p = h->value, *end = h->value + h->value_len, *name; ;) {
+		size_t len;
+
+		if (!h_next(&p, end, &name, &len))
+			break;
+		if (len == 8 && strncasecmp(name, "arc-seal", 8) == 0)
+			return "ams-covers-seal";
+	}
+	if (expired(tags))
+		return "signature-expired";
+	if (ct != NULL && ct->value_len >= 7 && strncasecmp(ct->value, "relaxed", 7) == 0)
+		mode = ARC_CANON_RELAXED;
+	if (c->body == NULL)
+		return "canonicalization-unsupported";
+	n = arc_base64_decode(bht->value, bht->value_len, want, sizeof(want));
+	if (n < 0)
+		return "signature-syntax";
+	if ((size_t)n != bh_len || memcmp(want, bh, bh_len) != 0)
+		return "body-hash-mismatch";
+	ams_input(c, &c->fields[in->ams], h, mode, &buf);
+	reason = arc_canon_failed(&buf) ? "out-of-memory" : rsa_verify(c, resolver, tags, &buf);
+	arc_canon_release(&buf);
+	return reason;
+}
+
+const char *
+arc_verify_seal(struct arc_chain *c, struct resolver *resolver, unsigned i)
+{
+	const struct arc_instance *in = &c->instances[i - 1];
+	const struct arc_tags *tags = &in->as_tags;
+	const struct arc_tag *a = arc_tags_get(tags, "a"), *b = arc_tags_get(tags, "b");
+	struct arc_canon_buf buf = { 0 };
+	struct arc_canon_skip skip;
+	const char *reason;
+
+	if (a == NULL || b == NULL || arc_tags_get(tags, "cv") == NULL)
+		return "signature-syntax";
+	if (!arc_tags_is(a, "rsa-sha256"))
+		return "algorithm-unsupported";
+	if (arc_tags_get(tags, "h") != NULL)
+		return "seal-has-h";
+	/* RFC 8617 5.1.1: sets 1..i in order AAR, AMS, AS; relaxed only */
+	for (unsigned k = 1; k <= i; k++) {
+		const struct arc_instance *set = &c->instances[k - 1];
+		const struct arc_field *aar = &c->fields[set->aar];
+		const struct arc_field *ams = &c->fields[set->ams];
+		const struct arc_field *as = &c->fields[set->as];
+
+		arc_canon_field(&buf, ARC_CANON_RELAXED, aar->name, aar->value, aar->len, NULL, 1);
+		arc_canon_field(&buf, ARC_CANON_RELAXED, ams->name, ams->value, ams->len, NULL, 1);
+		if (k < i) {
+			arc_canon_field(&buf, ARC_CANON_RELAXED, as->name, as->value, as->len,
+					NULL, 1);
+			continue;
+		}
+		arc_verify_tag_range(as, b, &skip.from, &skip.to);
+		arc_canon_field(&buf, ARC_CANON_RELAXED, as->name, as->value, as->len, &skip, 0);
+	}
+	reason = arc_canon_failed(&buf) ? "out-of-memory" : rsa_verify(c, resolver, tags, &buf);
+	arc_canon_release(&buf);
+	return reason;
+}
