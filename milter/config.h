@@ -49,6 +49,7 @@ struct config {
 	char *pid_file;
 	int syslog;
 	int syslog_facility;
+	char *metrics_socket;		/* "" when off */
 
 	/* evaluation */
 	char *authserv_id;

@@ -11,6 +11,7 @@
  */
 #include "config_table.h"
 #include "config_file.h"
+#include "metrics_server.h"
 #include "resolver.h"
 
 #include <ctype.h>
@@ -41,6 +42,9 @@ const struct config_key config_keys[] = {
 	  "write one alert line per message and all diagnostics to syslog" },
 	{ "SyslogFacility", CONFIG_FACILITY, "mail", F(syslog_facility), 0, 0,
 	  "syslog facility: mail, daemon, local0 ... local7" },
+	{ "MetricsSocket", CONFIG_METRICS_SOCKET, "", F(metrics_socket), 0, 0,
+	  "Prometheus metrics on GET /metrics: inet:PORT@ADDRESS, inet6:PORT@ADDRESS,"
+	  " unix:/path (empty: off)" },
 	/* evaluation */
 	{ "AuthservID", CONFIG_AUTHSERV_ID, "HOSTNAME", F(authserv_id), 0, 0,
 	  "authserv-id of our Authentication-Results (HOSTNAME: this host's name)" },
@@ -345,6 +349,10 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 		if ((why = check_socket(v)) != NULL)
 			return fail(error, size, "%s", why);
 		break;
+	case CONFIG_METRICS_SOCKET:
+		if ((why = metrics_server_check(v)) != NULL)
+			return fail(error, size, "%s", why);
+		break;
 	case CONFIG_NAMESERVERS:
 		if (v[0] != '\0' && resolver_check_nameservers(v, &why) < 0) {
 			snprintf(error, size, "%s: %s", key->name, why);
@@ -431,6 +439,7 @@ config_value_release(struct config *c, const struct config_key *key)
 	case CONFIG_STRING:
 	case CONFIG_PATH:
 	case CONFIG_SOCKET:
+	case CONFIG_METRICS_SOCKET:
 	case CONFIG_NAMESERVERS:
 	case CONFIG_REPLY_TEXT:
 	case CONFIG_AUTHSERV_ID:

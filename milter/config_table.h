@@ -30,6 +30,7 @@ enum config_type {
 	CONFIG_RULES_FILE,	/* path of a domain rules file, loaded now */
 	CONFIG_REPLY_TEXT,	/* SMTP reply text: printable, no CR/LF */
 	CONFIG_AUTHSERV_ID,	/* token; "HOSTNAME" means this host's name */
+	CONFIG_METRICS_SOCKET,	/* metrics endpoint (metrics_server.h), may be empty */
 };
 
 struct config_key {

@@ -9,6 +9,8 @@
 #include "filter.h"
 #include "log.h"
 #include "macro_guard.h"
+#include "metrics_sample.h"
+#include "metrics_server.h"
 #include "preflight.h"
 #include "process.h"
 #include "runtime.h"
@@ -31,12 +33,13 @@
  */
 static const char *const restart_keys[] = {
 	"Socket", "SocketMode", "SocketGroup", "UserID", "PidFile", "Syslog", "SyslogFacility",
-	"Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize",
+	"Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize", "MetricsSocket",
 };
 
 struct reload_args {
 	const char *config_path;
 	struct resolver *resolver;
+	struct metrics *metrics;	/* NULL without MetricsSocket */
 	sigset_t signals;
 };
 
@@ -54,7 +57,7 @@ warn_restart_keys(const struct config *old, const struct config *new)
 }
 
 static void
-reload(const char *path, struct resolver *resolver)
+reload(const char *path, struct resolver *resolver, struct metrics *metrics)
 {
 	char error[1024];
 	const char *why = NULL;
@@ -70,6 +73,7 @@ reload(const char *path, struct resolver *resolver)
 	}
 	if (config == NULL) {
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", error);
+		metrics_add(metrics, METRICS_RELOADS, "failed", NULL, 1);
 		/* give back what the refused file took (a long list, say) */
 		malloc_trim(0);
 		return;
@@ -80,9 +84,12 @@ reload(const char *path, struct resolver *resolver)
 	}
 	if ((rt = runtime_new(config, resolver, &why)) == NULL) {
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", why);
+		metrics_add(metrics, METRICS_RELOADS, "failed", NULL, 1);
 		return;
 	}
+	rt->metrics = metrics;
 	runtime_install(rt);
+	metrics_add(metrics, METRICS_RELOADS, "ok", NULL, 1);
 	log_msg(LOG_NOTICE, "configuration reloaded from %s", path ? path : "(embedded defaults)");
 }
 
@@ -94,7 +101,7 @@ reload_main(void *arg)
 
 	for (;;) {
 		if (sigwait(&a->signals, &sig) == 0 && sig == SIGUSR1)
-			reload(a->config_path, a->resolver);
+			reload(a->config_path, a->resolver, a->metrics);
 	}
 	return NULL;
 }
@@ -170,6 +177,8 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	struct reload_args reload_args = { .config_path = config_path };
 	struct resolver_settings rs;
 	struct runtime *rt;
+	struct metrics_server *metrics_server = NULL;
+	int metrics_fd = -1;
 	pthread_t reloader;
 	char error[1024], pid_file[512];
 	const char *why = NULL;
@@ -216,6 +225,14 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	if (process_socket_permissions(config->socket, config->socket_mode, config->socket_group,
 				       error, sizeof(error)) < 0)
 		goto fail;
+	if (config->metrics_socket[0] != '\0'
+	    && ((reload_args.metrics = metrics_new(dmarcguard_version())) == NULL
+		|| (metrics_fd = metrics_server_listen(config->metrics_socket, error,
+						       sizeof(error))) < 0)) {
+		if (reload_args.metrics == NULL)
+			snprintf(error, sizeof(error), "out of memory");
+		goto fail;
+	}
 	if (!foreground && process_daemonize(error, sizeof(error)) < 0)
 		goto fail;
 	if (process_write_pidfile(config->pid_file, error, sizeof(error)) < 0
@@ -235,7 +252,18 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 		goto fail;
 	}
 	config = NULL;
+	rt->metrics = reload_args.metrics;
 	runtime_install(rt);
+	if (metrics_fd >= 0) {
+		metrics_set_sampler(reload_args.metrics, metrics_sample_daemon,
+				    reload_args.resolver);
+		metrics_server = metrics_server_start(metrics_fd, reload_args.metrics, &why);
+		metrics_fd = -1;	/* taken over */
+		if (metrics_server == NULL) {
+			snprintf(error, sizeof(error), "%s", why);
+			goto fail;
+		}
+	}
 	if (pthread_create(&reloader, NULL, reload_main, &reload_args) != 0) {
 		snprintf(error, sizeof(error), "cannot start the reload thread");
 		goto fail;
@@ -251,9 +279,12 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	runtime_shutdown();
+	metrics_server_stop(&metrics_server);	/* its sampler reads the resolver */
 	/* a connection that outlived the drain may still use the resolver */
-	if (filter_active_connections() == 0)
+	if (filter_active_connections() == 0) {
 		resolver_free(&reload_args.resolver);
+		metrics_free(&reload_args.metrics);
+	}
 	if (process_remove_pidfile(pid_file, error, sizeof(error)) < 0)
 		log_msg(LOG_WARNING, "%s", error);
 	log_msg(LOG_NOTICE, "stopped");
@@ -264,6 +295,10 @@ fail:
 		fprintf(stderr, "dmarcguard: cannot start: %s\n", error);
 	config_unref(&config);
 	runtime_shutdown();
+	metrics_server_stop(&metrics_server);
+	if (metrics_fd >= 0)
+		close(metrics_fd);
 	resolver_free(&reload_args.resolver);
+	metrics_free(&reload_args.metrics);
 	return 1;
 }

@@ -19,12 +19,14 @@
 #include "config.h"
 #include "engine.h"
 #include "message.h"
+#include "metrics.h"
 
 struct runtime {
 	atomic_int refs;
 	struct config *config;
 	struct engine *engine;
 	struct message_settings message_settings;
+	struct metrics *metrics;	/* process-wide, not owned; NULL: not counted */
 };
 
 /*
