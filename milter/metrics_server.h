@@ -7,9 +7,12 @@
  * at most METRICS_SERVER_TIMEOUT seconds per connection and never touches
  * mail flow. Bounds: METRICS_SERVER_CONNECTIONS connections at once (more
  * are closed at once), a request head of at most METRICS_SERVER_MEMORY
- * bytes (libmicrohttpd answers 414 or 431 past it), an idle or slow
- * connection closed after METRICS_SERVER_TIMEOUT seconds. Other paths get
- * 404, other methods 405 with "Allow: GET, HEAD".
+ * bytes (libmicrohttpd answers 414 or 431 past it), a connection idle
+ * for METRICS_SERVER_TIMEOUT seconds closed. A client trickling a byte
+ * at a time stays within the memory bound and holds one of the
+ * connections until it is done: the worst a local attacker can do is
+ * delay scrapes, never mail. Other paths get 404, other methods 405 with
+ * "Allow: GET, HEAD".
  *
  * Socket forms: "inet:PORT@ADDRESS", "inet6:PORT@ADDRESS" (numeric
  * addresses only: no DNS at start), "unix:/path" or "local:/path" (mode

@@ -9,15 +9,16 @@ build_packages=(
   build-essential cmake pkg-config
   libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev libssl-dev
   libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev publicsuffix dns-root-data
-  zlib1g-dev
+  zlib1g-dev libmicrohttpd-dev
 )
 # What the test suite needs: Check, a real authoritative DNS server and dig,
 # Postfix with swaks and Sendmail's runtime libraries (Sendmail itself is
 # unpacked privately by its test) for the end-to-end tests, network
 # namespaces, miltertest for protocol edge cases, systemd-analyze for the
-# unit file, rsyslog for the alert tool's end-to-end test.
+# unit file, rsyslog for the alert tool's end-to-end test; prometheus
+# (promtool and a real server), curl and python3 for the metrics endpoint's test.
 test_packages=(check nsd dnsutils postfix swaks miltertest systemd rsyslog
-  m4 libwrap0 liblockfile1 iproute2 perl time)
+  m4 libwrap0 liblockfile1 iproute2 perl time prometheus curl python3)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then
