@@ -46,3 +46,11 @@ fi
 # Debian's nsd package starts a system instance on port 53 where an init
 # system runs; the tests start their own on a free loopback port and need
 # nothing from it.
+
+# Likewise Debian's prometheus package starts a system server on port 9090
+# where systemd runs; the metrics test starts its own on a free loopback
+# port. Stop the system one so it does not scrape and store for nothing.
+if [ "${1:-}" = "--test" ] && [ -d /run/systemd/system ] \
+	&& systemctl is-active --quiet prometheus 2>/dev/null; then
+  ${SUDO:-} systemctl disable --now prometheus || true
+fi
