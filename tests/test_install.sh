@@ -16,6 +16,7 @@ cmake --install "$tmp/build" >/dev/null
 
 fail=0
 for f in usr/sbin/dmarcguard usr/share/man/man8/dmarcguard.8 usr/share/man/man5/dmarcguard.conf.5 \
+	 usr/bin/dmarcguard-alerts usr/share/man/man1/dmarcguard-alerts.1 \
 	 usr/share/doc/dmarcguard/examples/dmarcguard.conf etc/dmarcguard.conf \
 	 usr/lib/systemd/system/dmarcguard.service; do
 	[ -e "$tmp/$f" ] || { echo "missing after install: $f"; fail=1; }
