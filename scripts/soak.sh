@@ -8,7 +8,7 @@
 #
 # The set-up is that of tests/e2e/faults.sh (tests/e2e/faults/lib.sh): nsd
 # serving tests/zones, the daemon on a unix socket, Postfix's smtp-sink as
-# the next hop, all on 127.0.0.1, in a work directory under $FL_BASE
+# the next hop, all on 127.0.0.1, in a work directory under $E2E_BASE
 # (default /var/tmp). N messages (default 100000) of the mixed corpus of
 # bench/soak/mix.tsv, each with its own Message-ID, go in through
 # tests/e2e/faults/smtp_client.pl at --sessions SMTP sessions at once
@@ -52,18 +52,18 @@ DMARCGUARD=$(cd "$(dirname "$DMARCGUARD")" && pwd)/$(basename "$DMARCGUARD")
 
 FL_NAME=soak
 FL_TESTS=$here/tests
-FL_BASE=${FL_BASE:-/var/tmp}
+E2E_BASE=${E2E_BASE:-${FL_BASE:-/var/tmp}}
 # shellcheck source=../tests/e2e/faults/lib.sh
 . "$here/tests/e2e/faults/lib.sh"
 
 fl_init 0
 fl_nsd_start
-fl_daemon_conf "$WORK/dmarcguard.conf" "127.0.0.1@$NSD_PORT" "$DNS_TIMEOUT"
-fl_daemon_start "$WORK/dmarcguard.conf"
+dg_conf "$WORK/dmarcguard.conf" "127.0.0.1@$NSD_PORT" "$DNS_TIMEOUT" "${PF_MILTER_CONF[@]}"
+dg_start "$WORK/dmarcguard.conf"
 fl_sink_start
 fl_postfix_start
 note "Postfix on 127.0.0.1:$SMTP_PORT, smtp-sink on $SINK_PORT, daemon pid $DG_PID ($DMARCGUARD)"
-RSS_START=$(fl_daemon_rss)
+RSS_START=$(dg_rss)
 
 fl_make_templates "$WORK/templates"
 fl_check_mix "$here/bench/soak/mix.tsv" "$WORK/templates" "127.0.0.1@$NSD_PORT"
@@ -89,9 +89,9 @@ while alive "$CLIENT_PID"; do
 	tick=$((tick + 1))
 	if [ "$KILL_EVERY" -gt 0 ] && [ $((tick % KILL_EVERY)) = 0 ]; then
 		CPU_DEAD=$(awk -v a="$CPU_DEAD" -v b="$(daemon_cpu)" 'BEGIN { print a + b }')
-		fl_daemon_kill9
+		dg_kill KILL
 		sleep 1
-		fl_daemon_start "$WORK/dmarcguard.conf"
+		dg_start "$WORK/dmarcguard.conf"
 		KILLS=$((KILLS + 1))
 	fi
 	if [ "$RELOAD_EVERY" -gt 0 ] && [ $((tick % RELOAD_EVERY)) = 0 ]; then
@@ -100,10 +100,10 @@ while alive "$CLIENT_PID"; do
 	fi
 	[ $((tick % 10)) = 0 ] || continue
 	done_now=$(fl_client_done soak)
-	rss=$(fl_daemon_rss)
+	rss=$(dg_rss)
 	[ "$rss" != '?' ] && [ "$rss" -gt "$RSS_PEAK" ] && RSS_PEAK=$rss
 	alive "$DG_PID" || note "THE DAEMON IS GONE (pid $DG_PID)"
-	note "$done_now attempts done ($(( (done_now - last) / (SECONDS - last_t > 0 ? SECONDS - last_t : 1) ))/s), daemon RSS ${rss} KiB, CPU $(daemon_cpu) s, Postfix queue $(queue_busy)"
+	note "$done_now attempts done ($(( (done_now - last) / (SECONDS - last_t > 0 ? SECONDS - last_t : 1) ))/s), daemon RSS ${rss} KiB, CPU $(daemon_cpu) s, Postfix queue $(pf_queue_busy)"
 	last=$done_now last_t=$SECONDS
 done
 client_rc=0
@@ -111,9 +111,9 @@ fl_client_wait soak 60 || client_rc=1
 T1=$(now_ms)
 CPU1=$(awk -v a="$CPU_DEAD" -v b="$(daemon_cpu)" 'BEGIN { print a + b }')
 note "client done after $(( (T1 - T0) / 1000 )) s; waiting for Postfix to deliver"
-wait_queue_drained 1800 || fail "Postfix did not deliver everything within 30 minutes"
+pf_wait_drained 1800 || fail "Postfix did not deliver everything within 30 minutes"
 T2=$(now_ms)
-RSS_END=$(fl_daemon_rss)
+RSS_END=$(dg_rss)
 RSS_NOTE=
 [ "$KILLS" = 0 ] || RSS_NOTE=" (peak and end: the processes started after the kills)"
 
@@ -127,8 +127,8 @@ awk -F'\t' '$6 ~ /^4/ || $6 == "io" { print $1 }' "$LOG" | sort -u >"$WORK/retri
 N_RETRIED=$(wc -l <"$WORK/retried.ids")
 N_DEFERRED_DELIVERED=$(awk 'FNR == NR { r[$1]; next } ($1 in r) && $2 == "delivered"' \
 	"$WORK/retried.ids" "$WORK/outcomes" | wc -l)
-N_SENT_LOG=$(grep -c ' status=sent ' "$WORK/log/postfix.log" || true)
-N_HOLD_LOG=$(grep -c ': milter-hold: ' "$WORK/log/postfix.log" || true)
+N_SENT_LOG=$(grep -c ' status=sent ' "$PF_LOG" || true)
+N_HOLD_LOG=$(grep -c ': milter-hold: ' "$PF_LOG" || true)
 SECS=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
 RATE=$(awk -v n="$COUNT" -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", n * 1000 / (b - a) }')
 DRAIN=$(awk -v a="$T1" -v b="$T2" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
@@ -162,7 +162,7 @@ check "the client ran to its end" test "$client_rc" = 0
 check "zero lost, zero duplicated, zero misjudged" test "$LOST$DUPLICATED$WRONG" = 000
 check "the daemon is still running (pid $DG_PID)" alive "$DG_PID"
 check "the daemon logged no errors or internal failures" \
-	eval '! grep -E "dmarcguard\[(error|crit)\]|internal error" "$WORK/log/dmarcguard.log"'
-fl_daemon_stop
+	eval '! grep -E "dmarcguard\[(error|crit)\]|internal error" "$DG_LOG"'
+dg_stop
 check "the daemon exits 0 on SIGTERM (got $DG_RC)" test "$DG_RC" = 0
 [ "$FAILED" = 0 ] || exit 1

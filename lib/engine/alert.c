@@ -1,9 +1,11 @@
 /*
- * alert - format the per-message alert line (see alert.h).
+ * alert - format the per-message alert line (see alert.h); the fields
+ * and their order come from alert_fields.h.
  *
  * Thread-safety: pure.
  */
 #include "alert.h"
+#include "alert_fields.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -94,48 +96,83 @@ dkim_list(const struct verdict *v, char *buf, size_t size)
 		snprintf(buf + len, size - len, "%s+%zu", len ? "," : "", v->dkim_skipped);
 }
 
+/* The fields of alert_fields.h, numbered in their order. */
+enum field_id {
+#define X(key, presence, help) FIELD_##key,
+	ALERT_FIELDS(X)
+#undef X
+};
+
+static const struct {
+	const char *key;
+	enum alert_fields_presence presence;
+} fields[] = {
+#define X(key, presence, help) [FIELD_##key] = { #key, ALERT_FIELDS_##presence },
+	ALERT_FIELDS(X)
+#undef X
+};
+
+/* the values computed once per line, for field_value */
+struct line_values {
+	char dkim[1024], pct[16];
+};
+
+/*
+ * field_value - the value of field id for this verdict; NULL is written
+ * as "" for an always-present field and leaves an optional one out.
+ */
+static const char *
+field_value(enum field_id id, const struct verdict *v, const struct line_values *lv)
+{
+	const struct policy_decision *d = &v->decision;
+
+	switch (id) {
+	case FIELD_v: return "1";
+	case FIELD_qid: return v->queue_id ? v->queue_id : "NOQUEUE";
+	case FIELD_ip: return v->client_ip;
+	case FIELD_client: return v->client_name;
+	case FIELD_helo: return v->helo;
+	case FIELD_mfrom: return v->mail_from_domain;
+	case FIELD_from: return v->from_domain;
+	case FIELD_spf: return v->spf.result;
+	case FIELD_spf_domain: return v->spf.domain;
+	case FIELD_spf_id: return v->spf.identity;
+	case FIELD_dkim: return lv->dkim;
+	case FIELD_dmarc: return policy_outcome_name(v->dmarc);
+	case FIELD_policy_domain: return v->policy_domain;
+	case FIELD_p: return v->record_found ? dmarc_record_request_name(v->p) : "-";
+	case FIELD_sp: return v->record_found ? dmarc_record_request_name(v->sp) : "-";
+	case FIELD_pct: return v->record_found ? lv->pct : "-";
+	case FIELD_published: return dmarc_record_request_name(d->published);
+	case FIELD_action: return action_name(d->action);
+	case FIELD_reason: return d->reason;
+	case FIELD_override: return d->raised ? "yes" : "no";
+	case FIELD_exempt: return d->exemption;
+	case FIELD_rule: return d->rule != DOMAIN_RULE_NONE ? domain_rules_name(d->rule) : NULL;
+	case FIELD_dry_run: return d->dry_run ? "yes" : NULL;
+	case FIELD_would: return d->dry_run ? action_name(d->would_action) : NULL;
+	case FIELD_problem: return v->dmarc_problem;
+	}
+	return NULL;
+}
+
 size_t
 alert_format(const struct verdict *v, char *buf, size_t size)
 {
 	struct out o = { .buf = buf, .size = size, .len = 0 };
-	char dkim[1024], pct[16];
-	const struct policy_decision *d = &v->decision;
+	struct line_values lv;
 
 	if (size == 0)
 		return 0;
 	buf[0] = '\0';
-	dkim_list(v, dkim, sizeof(dkim));
-	snprintf(pct, sizeof(pct), "%u", v->pct);
-	field(&o, "v", "1");
-	field(&o, "qid", v->queue_id ? v->queue_id : "NOQUEUE");
-	field(&o, "ip", v->client_ip);
-	field(&o, "client", v->client_name);
-	field(&o, "helo", v->helo);
-	field(&o, "mfrom", v->mail_from_domain);
-	field(&o, "from", v->from_domain);
-	field(&o, "spf", v->spf.result);
-	field(&o, "spf_domain", v->spf.domain);
-	field(&o, "spf_id", v->spf.identity);
-	field(&o, "dkim", dkim);
-	field(&o, "dmarc", policy_outcome_name(v->dmarc));
-	field(&o, "policy_domain", v->policy_domain);
-	field(&o, "p", v->record_found ? dmarc_record_request_name(v->p) : "-");
-	field(&o, "sp", v->record_found ? dmarc_record_request_name(v->sp) : "-");
-	field(&o, "pct", v->record_found ? pct : "-");
-	field(&o, "published", dmarc_record_request_name(d->published));
-	field(&o, "action", action_name(d->action));
-	field(&o, "reason", d->reason);
-	field(&o, "override", d->raised ? "yes" : "no");
-	if (d->exemption != NULL)
-		field(&o, "exempt", d->exemption);
-	if (d->rule != DOMAIN_RULE_NONE)
-		field(&o, "rule", domain_rules_name(d->rule));
-	if (d->dry_run) {
-		field(&o, "dry_run", "yes");
-		field(&o, "would", action_name(d->would_action));
+	dkim_list(v, lv.dkim, sizeof(lv.dkim));
+	snprintf(lv.pct, sizeof(lv.pct), "%u", v->pct);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *value = field_value((enum field_id)i, v, &lv);
+
+		if (value != NULL || fields[i].presence == ALERT_FIELDS_ALWAYS)
+			field(&o, fields[i].key, value);
 	}
-	if (v->dmarc_problem != NULL)
-		field(&o, "problem", v->dmarc_problem);
 	return o.len;
 }
 

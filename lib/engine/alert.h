@@ -4,11 +4,8 @@
  * Format version 1 (documented in docs/alerts.md): space-separated
  * key=value fields in a fixed order, starting with "v=1". Values holding a
  * space, quote, backslash, '=' or a control byte are double-quoted with
- * backslash escapes (\" \\ \xHH); an empty value is "". Fields:
- *
- *   v qid ip client helo mfrom from spf spf_domain spf_id dkim dmarc
- *   policy_domain p sp pct published action reason override [exempt]
- *   [rule] [dry_run would] [problem]
+ * backslash escapes (\" \\ \xHH); an empty value is "". The fields, their
+ * order and which are always written are listed once, in alert_fields.h.
  *
  * dkim is a comma list of domain:result (or "none"), ending in "+N" when N
  * signatures did not fit in the line; override=yes when the

@@ -1,4 +1,4 @@
-# common.sh - sourced by the end-to-end scripts of tests/e2e/ (and
+# common.sh - sourced by the end-to-end scripts of tests/e2e/ through lib/run.sh (and
 # scripts/soak.sh through faults/lib.sh): assertion counting and output,
 # and bounded waiting for and stopping of processes. The caller sets
 # E2E_NAME, the prefix of every line it prints.

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # faults.sh - fault injection: the dmarcguard daemon behind a real Postfix
 # while its DNS server dies, its DNS answers come late, it is killed with
-# SIGKILL under load and its configuration is reloaded under load.
+# SIGKILL and crashes (SIGSEGV) under load and its configuration is
+# reloaded under load.
 #
 #   bash tests/e2e/faults.sh DMARCGUARD TESTS_DIR
 #
 # (ctest runs it as e2e_faults, label e2e.) The set-up is that of
-# postfix.sh (tests/e2e/faults/lib.sh): a private Postfix on 127.0.0.1 with
-# the daemon as its milter (milter_default_action = tempfail), smtp-sink
-# as the next hop, and nsd serving tests/zones plus faults/faults.example
+# postfix.sh (tests/e2e/lib/, with faults/lib.sh): a private Postfix on
+# 127.0.0.1 with the daemon as its milter (milter_default_action =
+# tempfail), smtp-sink as the next hop, and nsd serving tests/zones plus faults/faults.example
 # on a fixed port, so it can be stopped and started again on that port.
 # Messages go in through faults/smtp_client.pl: 8 SMTP sessions at once,
 # XCLIENT for a documentation-range client address, pipelining; every
@@ -25,9 +26,12 @@
 #   (b) answers held back 3 s by faults/dns_delay.pl with DNSTimeout 1s:
 #       451 4.7.0, each transaction done within 10 s; with the delay gone,
 #       the retries are decided.
-#   (c) SIGKILL of the daemon while 8 sessions send: 4xx for what was in
-#       flight and while it was down, retries after the restart, zero lost,
-#       zero duplicated.
+#   (c) SIGKILL, then SIGSEGV (standing for a crash), of the daemon while
+#       8 sessions send, each followed by a restart after the unit's
+#       RestartSec (Restart=on-failure, as systemd would): 4xx for what was
+#       in flight and while it was down, retries after the restart, zero
+#       lost, zero duplicated, and every delivered copy carries our
+#       Authentication-Results (none went through unchecked).
 #   (d) 20 reloads (SIGUSR1, between two configurations) while 8 sessions
 #       send: not one 4xx, every message decided as expected.
 #
@@ -57,8 +61,8 @@ fl_nsd_start
 NAMESERVER=127.0.0.1@$NSD_PORT
 note "nsd answers on $NAMESERVER"
 DG_MAIN_CONF=$WORK/dmarcguard.conf
-fl_daemon_conf "$DG_MAIN_CONF" "$NAMESERVER" 2s
-fl_daemon_start "$DG_MAIN_CONF"
+dg_conf "$DG_MAIN_CONF" "$NAMESERVER" 2s "${PF_MILTER_CONF[@]}"
+dg_start "$DG_MAIN_CONF"
 fl_sink_start
 fl_postfix_start
 note "Postfix on 127.0.0.1:$SMTP_PORT, smtp-sink on $SINK_PORT, daemon pid $DG_PID"
@@ -143,13 +147,29 @@ copies_of() {
 	awk 'FNR == NR { want[$1]; next } ($1 in want)' "$1" "$WORK/outcomes.now"
 }
 
-# milter_warnings - how many milter warnings Postfix has logged
-milter_warnings() { grep -cE "warning: .*[Mm]ilter" "$WORK/log/postfix.log" || true; }
+# copies_authres PREFIX - "MESSAGE-ID COUNT" for each copy smtp-sink stored
+# of a message whose Message-ID starts with PREFIX: COUNT is the number of
+# Authentication-Results fields in its header claiming $E2E_AUTHSERV
+copies_authres() {
+	find "$WORK/sink" -type f -exec awk -v as="$E2E_AUTHSERV" -v prefix="$1" '
+		function flush() { if (index(id, prefix) == 1) print id, n }
+		FNR == 1 { if (FNR != NR) flush(); id = ""; n = 0; body = 0 }
+		body { next }
+		/^\r?$/ { body = 1; next }
+		{ v = tolower($0) }
+		v ~ /^message-id:/ && id == "" { id = $0; sub(/^[^<]*</, "", id); sub(/>.*/, "", id) }
+		v ~ /^authentication-results:/ {
+			sub(/^authentication-results:[ \t]*/, "", v)
+			if (index(v, as ";") == 1 || index(v, as " ;") == 1) n++
+		}
+		END { if (NR) flush() }' {} + | LC_ALL=C sort
+}
 
-fl_on_exit() { [ -n "$PROXY_PID" ] && stop_pid "$PROXY_PID" 5; return 0; }
+# milter_warnings - how many milter warnings Postfix has logged
+milter_warnings() { grep -cE "warning: .*[Mm]ilter" "$PF_LOG" || true; }
 
 check "the daemon logged no errors at start" \
-	eval '! grep -E "dmarcguard\[(error|crit)\]" "$WORK/log/dmarcguard.log"'
+	eval '! grep -E "dmarcguard\[(error|crit)\]" "$DG_LOG"'
 
 # =====================================================================
 # (a) the DNS server stops in the middle of a burst
@@ -179,12 +199,12 @@ check "(a) every other reply is the message's real verdict: nothing passed or re
 	test ! -s "$WORK/a1.wrong"
 show_problems "$WORK/a1.wrong"
 tempfailed_by_daemon "$WORK/client/a1.log" | cut -f1 | sort -u >"$WORK/a1.tempfailed"
-wait_queue_drained 60 || fail "(a) Postfix did not deliver what it accepted"
+pf_wait_drained 60 || fail "(a) Postfix did not deliver what it accepted"
 copies_of "$WORK/a1.tempfailed" >"$WORK/a1.copies"
 check "(a) none of the $(wc -l <"$WORK/a1.tempfailed") tempfailed messages is held or delivered" \
 	test ! -s "$WORK/a1.copies"
 show_problems "$WORK/a1.copies"
-grep -F -f "$WORK/a1.tempfailed" "$WORK/log/dmarcguard.log" | grep ' v=1 qid=' |
+grep -F -f "$WORK/a1.tempfailed" "$DG_LOG" | grep ' v=1 qid=' |
 	grep -v ' action=tempfail reason=dns-temperror ' >"$WORK/a1.alerts" || true
 check "(a) the daemon's alert line for each of them says action=tempfail reason=dns-temperror" \
 	test ! -s "$WORK/a1.alerts"
@@ -197,7 +217,7 @@ check "(a) nsd started again on the same port $old_port" test "$NSD_PORT" = "$ol
 sleep 3
 subset_jobs "$WORK/a.jobs" "$WORK/a1.tempfailed" >"$WORK/a2.jobs"
 note "(a) nsd back; retrying the $(wc -l <"$WORK/a2.jobs") tempfailed messages"
-A2_LOG_FROM=$(($(wc -l <"$WORK/log/dmarcguard.log") + 1))
+A2_LOG_FROM=$(($(wc -l <"$DG_LOG") + 1))
 fl_client a2 "$WORK/a2.jobs" --sessions 8 --tries 6 --retry-pause 3 --timeout 60
 fl_client_wait a2 120 || fail "(a) the retrying client did not finish"
 awk -F'\t' '!($5 == "dot" && $7 ~ /^451 4\.7\.0 /)' "$WORK/client/a2.log" >"$WORK/a2.decided"
@@ -206,14 +226,14 @@ check "(a) after the restart every retried message got its real verdict" \
 	eval '[ "$(cut -f1 "$WORK/a2.decided" | sort -u | wc -l)" = "$(wc -l <"$WORK/a2.jobs")" ] && [ ! -s "$WORK/a2.wrong" ]'
 show_problems "$WORK/a2.wrong"
 A_AGAIN=$(tempfailed_by_daemon "$WORK/client/a2.log" | wc -l)
-A_PROBLEMS=$(tail -n +"$A2_LOG_FROM" "$WORK/log/dmarcguard.log" | grep ' reason=dns-temperror ' |
+A_PROBLEMS=$(tail -n +"$A2_LOG_FROM" "$DG_LOG" | grep ' reason=dns-temperror ' |
 	awk '{ p = "none(dkim)"; for (i = 1; i <= NF; i++) if ($i ~ /^problem=/) p = substr($i, 9); print p }' |
 	sort | uniq -c | tr -s ' \n' ' ' || true)
 # A name that failed during the outage can fail once more for a few
 # seconds: libunbound keeps a SERVFAIL 5 s (longer than our cache's 2 s) or
 # is still backing off on its own query for it (docs/security.md).
 note "(a) retries that got 451 4.7.0 once more before their verdict: $A_AGAIN (problem= of their alert lines:${A_PROBLEMS:- -})"
-wait_queue_drained 60 || fail "(a) Postfix did not deliver what it accepted"
+pf_wait_drained 60 || fail "(a) Postfix did not deliver what it accepted"
 fl_account "$WORK/a.expect" "$WORK/a.account" "$WORK/client/a1.log" "$WORK/client/a2.log"
 check "(a) every message accounted for once: $N_DELIVERED delivered, $N_HELD held, $N_REJECTED rejected; lost $LOST, duplicated $DUPLICATED, wrong $WRONG" \
 	test "$LOST$DUPLICATED$WRONG" = 000
@@ -226,13 +246,14 @@ note "(b) DNS answers delayed 3 s, DNSTimeout 1s"
 B_START=$SECONDS
 perl "$FL_DIR/dns_delay.pl" "$NSD_PORT" 3000 >"$WORK/proxy.addr" 2>>"$WORK/log/proxy.log" &
 PROXY_PID=$!
+e2e_at_exit 'stop_pid "$PROXY_PID" 5'
 wait_for 10 "the delay proxy to start" grep -q '^127\.0\.0\.1@[0-9]*$' "$WORK/proxy.addr" ||
 	die "the delay proxy did not start"
 PROXY=$(head -n 1 "$WORK/proxy.addr")
-fl_daemon_stop
+dg_stop
 check "(b) the daemon stopped on SIGTERM with exit 0 (got $DG_RC)" test "$DG_RC" = 0
-fl_daemon_conf "$WORK/dmarcguard-slow.conf" "$PROXY" 1s
-fl_daemon_start "$WORK/dmarcguard-slow.conf"
+dg_conf "$WORK/dmarcguard-slow.conf" "$PROXY" 1s "${PF_MILTER_CONF[@]}"
+dg_start "$WORK/dmarcguard-slow.conf"
 note "(b) daemon pid $DG_PID asks $PROXY (nsd behind it)"
 make_unique_set fb 16 "$WORK/b.jobs" "$WORK/b.expect"
 fl_client b1 "$WORK/b.jobs" --sessions 8 --tries 1 --timeout 60
@@ -246,10 +267,10 @@ B_MIN_MS=$(awk -F'\t' 'BEGIN { m = 1e9 } { d = $4 - $3; if (d < m) m = d } END {
 check "(b) each SMTP transaction took under 10 s from its start to the final reply (${B_MIN_MS}-${B_MAX_MS} ms)" \
 	test "$B_MAX_MS" -lt 10000
 cut -f1 "$WORK/client/b1.log" | sort -u >"$WORK/b1.tempfailed"
-wait_queue_drained 30 || fail "(b) Postfix did not deliver what it accepted"
+pf_wait_drained 30 || fail "(b) Postfix did not deliver what it accepted"
 copies_of "$WORK/b1.tempfailed" >"$WORK/b1.copies"
 check "(b) none of them was held or delivered" test ! -s "$WORK/b1.copies"
-grep -F -f "$WORK/b1.tempfailed" "$WORK/log/dmarcguard.log" | grep ' v=1 qid=' |
+grep -F -f "$WORK/b1.tempfailed" "$DG_LOG" | grep ' v=1 qid=' |
 	grep -v ' reason=dns-temperror .*problem=timeout' >"$WORK/b1.alerts" || true
 check "(b) the daemon's alert lines give reason=dns-temperror problem=timeout" \
 	test ! -s "$WORK/b1.alerts"
@@ -264,12 +285,12 @@ decided_as_expected "$WORK/b.expect" "$WORK/b2.decided" >"$WORK/b2.wrong"
 check "(b) without the delay every message got its real verdict" \
 	eval '[ "$(cut -f1 "$WORK/b2.decided" | sort -u | wc -l)" = 16 ] && [ ! -s "$WORK/b2.wrong" ]'
 show_problems "$WORK/b2.wrong"
-wait_queue_drained 60 || fail "(b) Postfix did not deliver what it accepted"
+pf_wait_drained 60 || fail "(b) Postfix did not deliver what it accepted"
 fl_account "$WORK/b.expect" "$WORK/b.account" "$WORK/client/b1.log" "$WORK/client/b2.log"
 check "(b) every message accounted for once: $N_DELIVERED delivered, $N_HELD held, $N_REJECTED rejected; lost $LOST, duplicated $DUPLICATED, wrong $WRONG" \
 	test "$LOST$DUPLICATED$WRONG" = 000
 show_problems "$WORK/b.account"
-fl_daemon_stop
+dg_stop
 check "(b) the daemon stopped on SIGTERM with exit 0 (got $DG_RC)" test "$DG_RC" = 0
 stop_pid "$PROXY_PID" 5
 PROXY_PID=
@@ -289,35 +310,63 @@ cat >"$MIX" <<EOF
 3 unsigned-reject $BAD_IP $BAD_HELO $BAD_FROM rejected
 EOF
 fl_check_mix "$MIX" "$TEMPLATES" "$NAMESERVER"
-fl_daemon_start "$DG_MAIN_CONF"
+dg_start "$DG_MAIN_CONF"
 note "daemon pid $DG_PID on $NAMESERVER again"
 
 # =====================================================================
-# (c) SIGKILL under load
+# (c) SIGKILL, then a crash (SIGSEGV), under load; restarted as systemd would
 check "Postfix logged no milter warnings in (a) and (b): DNS trouble is the daemon's to handle" \
 	test "$(milter_warnings)" = 0
-note "(c) SIGKILL of the daemon while 8 sessions send 400 messages"
+note "(c) SIGKILL, then SIGSEGV, of the daemon while 8 sessions send 400 messages"
 C_START=$SECONDS
+# The unit restarts the daemon after a crash; the test plays systemd.
+UNIT=$FL_TESTS/../systemd/dmarcguard.service.in
+RESTART_SEC=$(sed -n 's/^RestartSec=\([0-9][0-9]*\)s\{0,1\}$/\1/p' "$UNIT")
+check "(c) the unit restarts the daemon when it dies by a signal (Restart=on-failure, RestartSec=${RESTART_SEC:-?}s)" \
+	eval 'grep -qx "Restart=on-failure" "$UNIT" && [ -n "$RESTART_SEC" ]'
+RESTART_SEC=${RESTART_SEC:-2}
 perl "$FL_DIR/make_jobs.pl" "$MIX" 400 fc "$TEMPLATES" "$WORK/c.jobs" "$WORK/c.expect"
 fl_client c "$WORK/c.jobs" --sessions 8 --tries 30 --retry-pause 2 --pause-ms 60 --timeout 90
-wait_for 60 "100 messages of (c) to finish" eval '[ "$(fl_client_done c)" -ge 100 ]' ||
-	die "the client of (c) does not get on"
-T_KILL=$(now_ms)
-fl_daemon_kill9
-note "(c) daemon killed (SIGKILL) after $(fl_client_done c) attempts"
-sleep 1
-check "(c) the client was still sending while the daemon was down" alive "$CLIENT_PID"
-T_BACK=$(now_ms)
-fl_daemon_start "$DG_MAIN_CONF"
-note "(c) daemon restarted as pid $DG_PID after $((T_BACK - T_KILL)) ms"
+: >"$WORK/c.windows"
+# c_outage SIGNAL AFTER - once AFTER more attempts of (c) are done (since
+# the start or the last restart: the daemon is under load) it dies by
+# SIGNAL (no clean-up of its own) and is started again RESTART_SEC later;
+# "SIGNAL KILLED-MS BACK-MS" goes to c.windows
+C_DONE_BASE=0
+c_outage() {
+	local sig=$1 t_kill t_back want=$((C_DONE_BASE + $2))
+	wait_for 60 "$want attempts of (c) to finish" eval '[ "$(fl_client_done c)" -ge '"$want"' ]' ||
+		die "the client of (c) does not get on"
+	t_kill=$(now_ms)
+	dg_kill "$sig"
+	note "(c) daemon killed (SIG$sig) after $(fl_client_done c) attempts"
+	check "(c) SIG$sig: the daemon's wait status is $((128 + $(kill -l "$sig"))) (got $DG_RC), a failure for systemd" \
+		test "$DG_RC" = "$((128 + $(kill -l "$sig")))"
+	sleep "$RESTART_SEC"
+	check "(c) SIG$sig: the client was still sending while the daemon was down" alive "$CLIENT_PID"
+	t_back=$(now_ms)
+	dg_start "$DG_MAIN_CONF"
+	C_DONE_BASE=$(fl_client_done c)
+	printf '%s %s %s\n' "$sig" "$t_kill" "$t_back" >>"$WORK/c.windows"
+	note "(c) daemon restarted as pid $DG_PID after $((t_back - t_kill)) ms"
+}
+c_outage KILL 100
+c_outage SEGV 100
 fl_client_wait c 180 || fail "(c) the client did not finish its run"
-# attempts that overlap the time the daemon was away
-awk -F'\t' -v t="$T_KILL" -v b="$T_BACK" '$3 < b && $4 >= t' "$WORK/client/c.log" >"$WORK/c.outage"
+# attempts that overlap a time the daemon was away, with the signal first
+awk -F'\t' 'FNR == NR { sig[NR] = $1; t[NR] = $2; b[NR] = $3; n = NR; next }
+	{ for (i = 1; i <= n; i++) if ($3 < b[i] && $4 >= t[i]) { print sig[i] "\t" $0; next } }' \
+	FS=' ' "$WORK/c.windows" FS='\t' "$WORK/client/c.log" >"$WORK/c.outage"
+for sig in KILL SEGV; do
+	n=$(awk -F'\t' -v s="$sig" '$1 == s && $7 ~ /^4/' "$WORK/c.outage" | wc -l)
+	check "(c) SIG$sig: transactions during the outage got 4xx, the tempfail of milter_default_action ($n)" \
+		test "$n" -ge 1
+done
 awk -F'\t' '$6 ~ /^4/' "$WORK/client/c.log" >"$WORK/c.4xx"
 awk -F'\t' '$6 == "io"' "$WORK/client/c.log" >"$WORK/c.io"
 C_EOD_4XX=$(awk -F'\t' '$5 == "dot"' "$WORK/c.4xx" | wc -l)
 C_MAIL_4XX=$(awk -F'\t' '$5 == "mail"' "$WORK/c.4xx" | wc -l)
-note "(c) replies during the outage: $(cut -f5,6 "$WORK/c.outage" | sort | uniq -c | tr -s ' \t\n' ' ')"
+note "(c) replies during the outages: $(cut -f1,6,7 "$WORK/c.outage" | sort | uniq -c | tr -s ' \t\n' ' ')"
 # Each session's milter connection is opened at XCLIENT time: transactions
 # of sessions open when the daemon died fail at end of data, new sessions
 # fail at MAIL FROM (milter_default_action = tempfail).
@@ -335,13 +384,23 @@ check "(c) every reply other than 4xx, during the outage too, is the message's r
 	test ! -s "$WORK/c.wrong"
 show_problems "$WORK/c.wrong"
 C_RETRIED=$(cut -f1 "$WORK/c.4xx" | sort -u | wc -l)
-wait_queue_drained 90 || fail "(c) Postfix did not deliver what it accepted"
+pf_wait_drained 90 || fail "(c) Postfix did not deliver what it accepted"
 fl_account "$WORK/c.expect" "$WORK/c.account" "$WORK/client/c.log"
 check "(c) all 400 accounted for once ($C_RETRIED retried after 4xx): $N_DELIVERED delivered, $N_HELD held, $N_REJECTED rejected; lost $LOST, duplicated $DUPLICATED, wrong $WRONG" \
 	test "$LOST$DUPLICATED$WRONG" = 000
 show_problems "$WORK/c.account"
+C_DEFERRED_DONE=$(awk 'FNR == NR { r[$1]; next } ($1 in r)' "$WORK/c.4xx" "$WORK/outcomes" | wc -l)
+note "(c) $C_DEFERRED_DONE of the $C_RETRIED messages refused with 4xx while the daemon was away reached their outcome after the restarts"
+# None delivered unchecked: each copy of (c) that smtp-sink stored carries
+# the Authentication-Results field the daemon adds (and only one).
+copies_authres fc- >"$WORK/c.authres"
+awk '$2 != 1 { print "copy of", $1, "has", $2, "Authentication-Results: mx.e2e.example fields" }' \
+	"$WORK/c.authres" >"$WORK/c.unchecked"
+check "(c) every one of the $(wc -l <"$WORK/c.authres") delivered copies carries exactly one Authentication-Results of ours: none went through unchecked" \
+	eval '[ "$(wc -l <"$WORK/c.authres")" = "$N_DELIVERED" ] && [ ! -s "$WORK/c.unchecked" ]'
+show_problems "$WORK/c.unchecked"
 check "(c) Postfix logged the milter failure" \
-	grep -q "warning: .*Milter service unix:$WORK/dmarcguard.sock" "$WORK/log/postfix.log"
+	grep -q "warning: .*Milter service unix:$WORK/dmarcguard.sock" "$PF_LOG"
 WARNINGS_AFTER_C=$(milter_warnings)
 note "(c) took $((SECONDS - C_START)) s"
 
@@ -356,7 +415,7 @@ printf 'RejectText Rejected by reload A: DMARC policy for %%{domain} (%%{reason}
 printf 'RejectText Rejected by reload B: DMARC policy for %%{domain} (%%{reason})\n' >>"$WORK/reload-b.conf"
 "$DMARCGUARD" -n -c "$WORK/reload-a.conf" >/dev/null 2>&1 || die "reload-a.conf is refused by dmarcguard -n"
 perl "$FL_DIR/make_jobs.pl" "$MIX" 5000 fd "$TEMPLATES" "$WORK/d.jobs" "$WORK/d.all.expect"
-reloads_before=$(grep -c 'configuration reloaded from' "$WORK/log/dmarcguard.log" || true)
+reloads_before=$(grep -c 'configuration reloaded from' "$DG_LOG" || true)
 # the client sends until the stop file exists (then finishes what it began)
 fl_client d "$WORK/d.jobs" --sessions 8 --tries 1 --pause-ms 60 --timeout 90 --stop-file "$WORK/d.stop"
 wait_for 60 "20 messages of (d) to finish" eval '[ "$(fl_client_done d)" -ge 20 ]' ||
@@ -371,7 +430,7 @@ for i in $(seq 1 20); do
 	sent=$((sent + 1))
 	# one reload at a time: pending signals of one kind merge into one
 	wait_for 10 "reload $i to be logged" eval \
-		'[ "$(grep -c "configuration reloaded from" "$WORK/log/dmarcguard.log")" -ge $((reloads_before + i)) ]' ||
+		'[ "$(grep -c "configuration reloaded from" "$DG_LOG")" -ge $((reloads_before + i)) ]' ||
 		break
 	sleep 0.15
 done
@@ -382,7 +441,7 @@ touch "$WORK/d.stop"
 fl_client_wait d 180 || fail "(d) the client did not finish its run"
 awk 'FNR == NR { split($0, f, "\t"); sent[f[1]]; next } ($1 in sent)' "$WORK/client/d.log" "$WORK/d.all.expect" >"$WORK/d.expect"
 D_SENT=$(wc -l <"$WORK/d.expect")
-reloads=$(( $(grep -c 'configuration reloaded from' "$WORK/log/dmarcguard.log") - reloads_before ))
+reloads=$(( $(grep -c 'configuration reloaded from' "$DG_LOG") - reloads_before ))
 check "(d) 20 signals sent, 20 reloads logged ($reloads), all while the client was sending" \
 	eval '[ "$sent" = 20 ] && [ "$reloads" = 20 ] && [ "$client_alive_after" = 1 ]'
 check "(d) the daemon is the same process (pid $DG_PID_D) and alive" \
@@ -398,7 +457,7 @@ D_TEXTS=$(awk -F'\t' '$6 == "550" { t = $7; sub(/:.*/, "", t); print t }' "$WORK
 note "(d) reject texts seen: $D_TEXTS"
 check "(d) the reloaded reject texts were used (each 550 has one of the two configured ones)" \
 	eval '[ -z "$(awk -F"\t" "\$6 == \"550\" && \$7 !~ /Rejected by reload [AB]:|Message rejected: DMARC policy/" "$WORK/client/d.log")" ] && printf "%s" "$D_TEXTS" | grep -q "reload"'
-wait_queue_drained 90 || fail "(d) Postfix did not deliver what it accepted"
+pf_wait_drained 90 || fail "(d) Postfix did not deliver what it accepted"
 fl_account "$WORK/d.expect" "$WORK/d.account" "$WORK/client/d.log"
 check "(d) all $D_SENT sent accounted for once: $N_DELIVERED delivered, $N_HELD held, $N_REJECTED rejected; lost $LOST, duplicated $DUPLICATED, wrong $WRONG" \
 	test "$LOST$DUPLICATED$WRONG" = 000
@@ -409,8 +468,8 @@ note "(d) took $((SECONDS - D_START)) s"
 check "Postfix logged no milter warnings after (c): the reloads of (d) went unnoticed" \
 	test "$(milter_warnings)" = "$WARNINGS_AFTER_C"
 check "the daemon logged no errors or internal failures" \
-	eval '! grep -E "dmarcguard\[(error|crit)\]|internal error" "$WORK/log/dmarcguard.log"'
-fl_daemon_stop
+	eval '! grep -E "dmarcguard\[(error|crit)\]|internal error" "$DG_LOG"'
+dg_stop
 check "the daemon exits 0 on SIGTERM at the end (got $DG_RC)" test "$DG_RC" = 0
 
 note "$CHECKS checks, $FAILED failed"

@@ -11,20 +11,18 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The fields of version 1 in the order the writer uses (lib/engine/alert.c). */
+/* The fields of version 1 in the order the writer uses (alert_fields.h). */
 static const struct {
 	const char *key;
 	size_t key_len;
 	size_t offset;
 	int required;
 } keys[] = {
-#define K(name, req) { #name, sizeof(#name) - 1, offsetof(struct record, name), req }
-	K(v, 1), K(qid, 1), K(ip, 1), K(client, 1), K(helo, 1), K(mfrom, 1), K(from, 1),
-	K(spf, 1), K(spf_domain, 1), K(spf_id, 1), K(dkim, 1), K(dmarc, 1),
-	K(policy_domain, 1), K(p, 1), K(sp, 1), K(pct, 1), K(published, 1), K(action, 1),
-	K(reason, 1), K(override, 1), K(exempt, 0), K(rule, 0), K(dry_run, 0), K(would, 0),
-	K(problem, 0),
-#undef K
+#define X(name, presence, help) \
+	{ #name, sizeof(#name) - 1, offsetof(struct record, name), \
+	  ALERT_FIELDS_##presence == ALERT_FIELDS_ALWAYS },
+	ALERT_FIELDS(X)
+#undef X
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -1,7 +1,7 @@
 /*
  * record - one alert line's message part as a checked record: the fields
- * of format version 1 (docs/alerts.md) by name, with the few values the
- * reports count on turned into codes.
+ * of format version 1 (lib/engine/alert_fields.h, docs/alerts.md) by
+ * name, with the few values the reports count on turned into codes.
  *
  * record_parse is strict where a wrong reading would skew the reports:
  * the line must start with v=1 (any other version is refused, not
@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "alert_fields.h"
+
 enum record_action {
 	ACT_ACCEPT, ACT_QUARANTINE, ACT_REJECT, ACT_TEMPFAIL,
 	ACT_COUNT
@@ -35,12 +37,11 @@ enum record_dmarc {
 };
 
 struct record {
-	/* Always present. */
-	const char *v, *qid, *ip, *client, *helo, *mfrom, *from, *spf, *spf_domain, *spf_id;
-	const char *dkim, *dmarc, *policy_domain, *p, *sp, *pct, *published, *action;
-	const char *reason, *override;
-	/* Optional: NULL when absent. */
-	const char *exempt, *rule, *dry_run, *would, *problem;
+	/* One member per field of alert_fields.h, named by its key; NULL
+	 * when absent (only ever for the OPTIONAL ones once parsed). */
+#define X(key, presence, help) const char *key;
+	ALERT_FIELDS(X)
+#undef X
 
 	enum record_action action_code;
 	enum record_action would_code;	/* action_code unless dry run */
