@@ -154,7 +154,8 @@ read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
 	if (value[0] == '\0' && !config_key_repeatable(key) && key->type != CONFIG_STRING
 	    && key->type != CONFIG_PATH && key->type != CONFIG_RULES_FILE
 	    && key->type != CONFIG_NAMES_FILE && key->type != CONFIG_DOMAINS_FILE
-	    && key->type != CONFIG_NAMESERVERS && key->type != CONFIG_REPORT_STORE) {
+	    && key->type != CONFIG_NAMESERVERS && key->type != CONFIG_REPORT_STORE
+	    && key->type != CONFIG_METRICS_SOCKET) {
 		snprintf(reason, size, "%s needs a value", key->name);
 		return -1;
 	}

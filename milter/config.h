@@ -51,6 +51,7 @@ struct config {
 	int syslog;
 	int syslog_facility;
 	unsigned max_connections;	/* 0: automatic (admission.h) */
+	char *metrics_socket;		/* "" when off */
 
 	/* evaluation */
 	char *authserv_id;

@@ -12,6 +12,7 @@
 #include "config_table.h"
 #include "config_file.h"
 #include "report_store.h"
+#include "metrics_server.h"
 #include "resolver.h"
 
 #include <ctype.h>
@@ -45,6 +46,9 @@ const struct config_key config_keys[] = {
 	{ "MaxConnections", CONFIG_UINT, "0", F(max_connections), 0, 1000000,
 	  "MTA connections served at once; more get 451 4.3.2 at connect"
 	  " (0: half the open-file limit)" },
+	{ "MetricsSocket", CONFIG_METRICS_SOCKET, "", F(metrics_socket), 0, 0,
+	  "Prometheus metrics on GET /metrics: inet:PORT@ADDRESS, inet6:PORT@ADDRESS,"
+	  " unix:/path (empty: off)" },
 	/* evaluation */
 	{ "AuthservID", CONFIG_AUTHSERV_ID, "HOSTNAME", F(authserv_id), 0, 0,
 	  "authserv-id of our Authentication-Results (HOSTNAME: this host's name)" },
@@ -501,6 +505,10 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 		if ((why = check_socket(v)) != NULL)
 			return fail(error, size, "%s", why);
 		break;
+	case CONFIG_METRICS_SOCKET:
+		if ((why = metrics_server_check(v)) != NULL)
+			return fail(error, size, "%s", why);
+		break;
 	case CONFIG_NAMESERVERS:
 		if (v[0] != '\0' && resolver_check_nameservers(v, &why) < 0) {
 			snprintf(error, size, "%s: %s", key->name, why);
@@ -620,6 +628,7 @@ config_value_release(struct config *c, const struct config_key *key)
 	case CONFIG_STRING:
 	case CONFIG_PATH:
 	case CONFIG_SOCKET:
+	case CONFIG_METRICS_SOCKET:
 	case CONFIG_NAMESERVERS:
 	case CONFIG_REPLY_TEXT:
 	case CONFIG_AUTHSERV_ID:

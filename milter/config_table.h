@@ -35,6 +35,7 @@ enum config_type {
 	CONFIG_REPORT_STORE,	/* report store URI (report_store.h), or empty */
 	CONFIG_NAMELIST,	/* domain names as text (repeatable), checked by config.c */
 	CONFIG_NAMES_FILE,	/* path of a file of domain names, read now */
+	CONFIG_METRICS_SOCKET,	/* metrics endpoint (metrics_server.h), may be empty */
 };
 
 struct config_key {

@@ -11,6 +11,8 @@
 #include "filter.h"
 #include "log.h"
 #include "macro_guard.h"
+#include "metrics_sample.h"
+#include "metrics_server.h"
 #include "preflight.h"
 #include "process.h"
 #include "report_recorder.h"
@@ -37,13 +39,14 @@
 static const char *const restart_keys[] = {
 	"Socket", "SocketMode", "SocketGroup", "UserID", "PidFile", "Syslog", "SyslogFacility",
 	"MaxConnections", "Nameservers", "DNSRecursion", "DNSTimeout", "DNSCacheSize",
-	"ReportStore", "ReportQueueSize",
+	"ReportStore", "ReportQueueSize", "MetricsSocket",
 };
 
 struct reload_args {
 	const char *config_path;
 	struct resolver *resolver;
 	struct report_recorder *recorder;	/* NULL without ReportStore */
+	struct metrics *metrics;	/* NULL without MetricsSocket */
 	sigset_t signals;
 };
 
@@ -61,7 +64,8 @@ warn_restart_keys(const struct config *old, const struct config *new)
 }
 
 static void
-reload(const char *path, struct resolver *resolver, struct report_recorder *recorder)
+reload(const char *path, struct resolver *resolver, struct report_recorder *recorder,
+       struct metrics *metrics)
 {
 	char error[1024];
 	const char *why = NULL;
@@ -77,6 +81,7 @@ reload(const char *path, struct resolver *resolver, struct report_recorder *reco
 	}
 	if (config == NULL) {
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", error);
+		metrics_add(metrics, METRICS_RELOADS, "failed", NULL, 1);
 		/* give back what the refused file took (a long list, say) */
 		malloc_trim(0);
 		return;
@@ -87,10 +92,13 @@ reload(const char *path, struct resolver *resolver, struct report_recorder *reco
 	}
 	if ((rt = runtime_new(config, resolver, &why)) == NULL) {
 		log_msg(LOG_ERR, "reload refused, keeping the running configuration: %s", why);
+		metrics_add(metrics, METRICS_RELOADS, "failed", NULL, 1);
 		return;
 	}
 	rt->recorder = recorder;
+	rt->metrics = metrics;
 	runtime_install(rt);
+	metrics_add(metrics, METRICS_RELOADS, "ok", NULL, 1);
 	log_msg(LOG_NOTICE, "configuration reloaded from %s", path ? path : "(embedded defaults)");
 }
 
@@ -112,7 +120,7 @@ signal_main(void *arg)
 			continue;
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		if (sig == SIGUSR1)
-			reload(a->config_path, a->resolver, a->recorder);
+			reload(a->config_path, a->resolver, a->recorder, a->metrics);
 		else if (sig == SIGQUIT)
 			shutdown_drain(DAEMON_DRAIN_SECONDS);
 	}
@@ -200,6 +208,8 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	struct resolver_settings rs;
 	struct socket_claim claim = { 0 };
 	struct runtime *rt;
+	struct metrics_server *metrics_server = NULL;
+	int metrics_fd = -1;
 	pthread_t reloader;
 	char error[1024], pid_file[512], socket_spec[512];
 	const char *why = NULL;
@@ -250,6 +260,14 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	if (process_socket_permissions(config->socket, config->socket_mode, config->socket_group,
 				       error, sizeof(error)) < 0)
 		goto fail;
+	if (config->metrics_socket[0] != '\0'
+	    && ((reload_args.metrics = metrics_new(dmarcguard_version())) == NULL
+		|| (metrics_fd = metrics_server_listen(config->metrics_socket, error,
+						       sizeof(error))) < 0)) {
+		if (reload_args.metrics == NULL)
+			snprintf(error, sizeof(error), "out of memory");
+		goto fail;
+	}
 	if (!foreground && process_daemonize(error, sizeof(error)) < 0)
 		goto fail;
 	if (process_write_pidfile(config->pid_file, error, sizeof(error)) < 0
@@ -276,7 +294,18 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	}
 	config = NULL;
 	rt->recorder = reload_args.recorder;
+	rt->metrics = reload_args.metrics;
 	runtime_install(rt);
+	if (metrics_fd >= 0) {
+		metrics_set_sampler(reload_args.metrics, metrics_sample_daemon,
+				    reload_args.resolver);
+		metrics_server = metrics_server_start(metrics_fd, reload_args.metrics, &why);
+		metrics_fd = -1;	/* taken over */
+		if (metrics_server == NULL) {
+			snprintf(error, sizeof(error), "%s", why);
+			goto fail;
+		}
+	}
 	if (pthread_create(&reloader, NULL, signal_main, &reload_args) != 0) {
 		snprintf(error, sizeof(error), "cannot start the signal thread");
 		goto fail;
@@ -292,12 +321,14 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	runtime_shutdown();
+	metrics_server_stop(&metrics_server);	/* its sampler reads the resolver */
 	/* Sessions libmilter dropped never reach their close callback; a
 	 * callback may still run on one of its workers and use the resolver. */
 	if (admission_connections() == 0 && admission_verdicts() == 0) {
 		/* the recorder writes what is queued when freed */
 		report_recorder_free(&reload_args.recorder, NULL);
 		resolver_free(&reload_args.resolver);
+		metrics_free(&reload_args.metrics);
 	}
 	if (socket_claim_release(socket_spec, &claim, error, sizeof(error)) < 0)
 		log_msg(LOG_WARNING, "%s", error);
@@ -313,6 +344,10 @@ fail:
 	config_unref(&config);
 	runtime_shutdown();
 	report_recorder_free(&reload_args.recorder, NULL);
+	metrics_server_stop(&metrics_server);
+	if (metrics_fd >= 0)
+		close(metrics_fd);
 	resolver_free(&reload_args.resolver);
+	metrics_free(&reload_args.metrics);
 	return 1;
 }

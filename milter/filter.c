@@ -18,6 +18,7 @@
 #include "admission.h"
 #include "alert_log.h"
 #include "log.h"
+#include "metrics_record.h"
 #include "negotiation.h"
 #include "reply.h"
 #include "runtime.h"
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <time.h>
 
 struct conn {
 	unsigned long steps;		/* negotiated protocol flags */
@@ -317,12 +319,27 @@ carry_out(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 	return tempfail(ctx, cfg, v->from_domain, v->decision.reason);
 }
 
+/* elapsed_us - microseconds since start (CLOCK_MONOTONIC) */
+static uint64_t
+elapsed_us(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - start->tv_sec) * 1000000u
+	    + (uint64_t)((now.tv_nsec - start->tv_nsec) / 1000);
+}
+
 static sfsistat
 verdict(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
 	const struct verdict *v;
 	const char *qid = smfi_getsymval(ctx, "i");
+	const char *reason;
+	enum action done;
+	struct timespec start;
+	uint64_t eval_us;
 	sfsistat rc;
 
 	if (c == NULL)
@@ -331,18 +348,27 @@ verdict(SMFICTX *ctx)
 		log_queue(LOG_ERR, qid, "internal error, answering tempfail: %s",
 			  c->failure ? c->failure : "no message state");
 		rc = tempfail(ctx, c->rt ? c->rt->config : NULL, "", "internal-error");
+		metrics_record_failure(c->rt ? c->rt->metrics : NULL, "internal-error");
 		conn_end_message(c);
 		return rc;
 	}
 	if (qid != NULL)
 		message_set_queue_id(c->msg, qid);
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	v = message_finish(c->msg);
+	eval_us = elapsed_us(&start);
+	done = v->decision.action;
+	reason = v->decision.reason;
 	if (v->decision.action != ACTION_TEMPFAIL && apply_headers(ctx, c, c->rt->config, v) < 0) {
 		log_queue(LOG_ERR, qid, "cannot change headers, answering tempfail");
 		rc = tempfail(ctx, c->rt->config, v->from_domain, "header-change-failed");
-	} else {
-		rc = carry_out(ctx, c, v);
+		done = ACTION_TEMPFAIL;
+		reason = "header-change-failed";
+	} else if ((rc = carry_out(ctx, c, v)) == SMFIS_TEMPFAIL && done != ACTION_TEMPFAIL) {
+		done = ACTION_TEMPFAIL;		/* the MTA refused the quarantine */
+		reason = "quarantine-failed";
 	}
+	metrics_record_verdict(c->rt->metrics, v, done, reason, eval_us);
 	alert_log(v);
 	if (c->rt->recorder != NULL)
 		report_recorder_push(c->rt->recorder, v, (int64_t)time(NULL));

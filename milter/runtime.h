@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "message.h"
 #include "report_recorder.h"
+#include "metrics.h"
 
 struct runtime {
 	atomic_int refs;
@@ -27,6 +28,7 @@ struct runtime {
 	struct engine *engine;
 	struct message_settings message_settings;
 	struct report_recorder *recorder;	/* not owned; NULL: nothing recorded */
+	struct metrics *metrics;	/* process-wide, not owned; NULL: not counted */
 };
 
 /*

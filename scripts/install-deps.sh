@@ -9,7 +9,7 @@ build_packages=(
   build-essential cmake pkg-config
   libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev libssl-dev
   libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev libicu-dev publicsuffix dns-root-data
-  zlib1g-dev libsqlite3-dev
+  zlib1g-dev libsqlite3-dev libmicrohttpd-dev
 )
 # What the test suite needs: Check, a real authoritative DNS server and dig,
 # Postfix with swaks and Sendmail's runtime libraries (Sendmail itself is
@@ -17,10 +17,12 @@ build_packages=(
 # namespaces, miltertest for protocol edge cases, systemd-analyze for the
 # unit file, rsyslog for the alert tool's end-to-end test, dmarc-cat and
 # Mail::DMARC as independent readers of our aggregate reports, xmllint,
-# Mail::DKIM for the ARC oracle (tests/arc/make-chains.pl, arc_oracle).
+# Mail::DKIM for the ARC oracle (tests/arc/make-chains.pl, arc_oracle);
+# prometheus (promtool and a real server), curl and python3 for the metrics
+# endpoint's test.
 test_packages=(check nsd dnsutils postfix swaks miltertest systemd rsyslog
   m4 libwrap0 liblockfile1 iproute2 perl time dmarc-cat libmail-dmarc-perl libdbd-sqlite3-perl libxml2-utils
-  libmail-dkim-perl)
+  libmail-dkim-perl prometheus curl python3)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then
@@ -48,3 +50,11 @@ fi
 # Debian's nsd package starts a system instance on port 53 where an init
 # system runs; the tests start their own on a free loopback port and need
 # nothing from it.
+
+# Likewise Debian's prometheus package starts a system server on port 9090
+# where systemd runs; the metrics test starts its own on a free loopback
+# port. Stop the system one so it does not scrape and store for nothing.
+if [ "${1:-}" = "--test" ] && [ -d /run/systemd/system ] \
+	&& systemctl is-active --quiet prometheus 2>/dev/null; then
+  ${SUDO:-} systemctl disable --now prometheus || true
+fi

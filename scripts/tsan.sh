@@ -11,3 +11,5 @@ cmake --build "$dir" -j "$(nproc)" --target dmarcguard nsd_tool
 export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1"
 bash tests/milter/concurrency.sh "$dir/milter/dmarcguard" "$dir/tests/e2e/nsd_tool" 64
 bash tests/milter/concurrency.sh "$dir/milter/dmarcguard" "$dir/tests/e2e/nsd_tool" 64 reload
+# the counters and the metrics endpoint's thread, scraped all along
+CONCURRENCY_METRICS=1 bash tests/milter/concurrency.sh "$dir/milter/dmarcguard" "$dir/tests/e2e/nsd_tool" 64 reload

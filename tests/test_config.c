@@ -92,6 +92,7 @@ START_TEST(test_all_types)
 		"# a comment\n"
 		"  socket   unix:/run/x.sock   # trailing comment\n"
 		"SocketMode 0600\n"
+		"MetricsSocket inet6:9464@::1\n"
 		"Syslog no\n"
 		"SyslogFacility local3\n"
 		"DNSTimeout 1500ms\n"
@@ -108,6 +109,7 @@ START_TEST(test_all_types)
 	ck_assert_msg(c != NULL, "%s", error);
 	ck_assert_str_eq(c->socket, "unix:/run/x.sock");
 	ck_assert_uint_eq(c->socket_mode, 0600);
+	ck_assert_str_eq(c->metrics_socket, "inet6:9464@::1");
 	ck_assert_int_eq(c->syslog, 0);
 	ck_assert_int_eq(c->syslog_facility, LOG_LOCAL3);
 	ck_assert_uint_eq(c->dns_timeout_ms, 1500);
@@ -138,6 +140,9 @@ static const struct {
 	{ "Socket local:run/x.sock\n", ":1: a unix socket needs an absolute path" },
 	{ "Socket inet:99999@127.0.0.1\n", ":1: socket port must be" },
 	{ "Socket inet:25@\n", ":1: inet socket host is empty" },
+	{ "MetricsSocket inet:9464\n", ":1: MetricsSocket needs PORT@ADDRESS" },
+	{ "MetricsSocket inet:9464@localhost\n", ":1: MetricsSocket address must be an IPv4" },
+	{ "MetricsSocket http://127.0.0.1:9464/\n", ":1: MetricsSocket must be empty or start" },
 	{ "DNSTimeout 0\n", ":1: DNSTimeout must be a duration" },
 	{ "DNSTimeout 5 minutes\n", ":1: DNSTimeout must be a duration" },
 	{ "MaxSignatures 1000\n", ":1: MaxSignatures must be a number from 1 to 100" },

@@ -18,6 +18,7 @@ fail=0
 for f in usr/sbin/dmarcguard usr/share/man/man8/dmarcguard.8 usr/share/man/man5/dmarcguard.conf.5 \
 	 usr/sbin/dmarcguard-reports usr/share/man/man8/dmarcguard-reports.8 \
 	 usr/bin/dmarcguard-quarantine usr/share/man/man8/dmarcguard-quarantine.8 \
+	 usr/bin/dmarcguard-alerts usr/share/man/man1/dmarcguard-alerts.1 \
 	 usr/share/doc/dmarcguard/examples/dmarcguard.conf etc/dmarcguard.conf \
 	 usr/lib/systemd/system/dmarcguard.service; do
 	[ -e "$tmp/$f" ] || { echo "missing after install: $f"; fail=1; }

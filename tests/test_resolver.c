@@ -127,6 +127,11 @@ START_TEST(test_cache_hits_reach_server_once)
 	ck_assert_uint_eq(st.lookups, 25);
 	ck_assert_uint_eq(st.upstream, 2);
 	ck_assert_uint_eq(st.cache_hits, 23);
+	/* answers by result, for the metrics endpoint; nothing left in flight */
+	ck_assert_uint_eq(st.by_status[DNS_STATUS_ANSWER], 20);
+	ck_assert_uint_eq(st.by_status[DNS_STATUS_NXDOMAIN], 5);
+	ck_assert_uint_eq(st.by_status[DNS_STATUS_TEMPFAIL], 0);
+	ck_assert_uint_eq(st.in_flight, 0);
 	resolver_free(&r);
 }
 END_TEST
@@ -174,6 +179,8 @@ START_TEST(test_servfail_is_tempfail_and_briefly_cached)
 	resolver_get_stats(r, &st);
 	ck_assert_uint_eq(st.cache_hits, 1);
 	ck_assert_uint_eq(st.upstream, 1);
+	ck_assert_uint_eq(st.by_status[DNS_STATUS_TEMPFAIL], 2);
+	ck_assert_uint_eq(st.by_status[DNS_STATUS_ANSWER], 0);
 	resolver_free(&r);
 }
 END_TEST

@@ -51,6 +51,8 @@ struct resolver {
 	unsigned timeout_ms;
 	struct dns_cache_limits limits;
 	atomic_uint_fast64_t lookups, cache_hits, merged, upstream, timeouts;
+	atomic_uint_fast64_t by_status[4];	/* answers returned, by dns_status */
+	atomic_uint_fast64_t in_flight;		/* look-ups not yet returned */
 };
 
 void
@@ -405,9 +407,9 @@ inflight_new(struct resolver *r, const char *name, uint16_t type)
 	return e;
 }
 
-struct dns_answer *
-resolver_lookup(struct resolver *r, const char *qname, uint16_t type,
-		unsigned timeout_ms)
+/* lookup - resolver_lookup without the per-result statistics */
+static struct dns_answer *
+lookup(struct resolver *r, const char *qname, uint16_t type, unsigned timeout_ms)
 {
 	char name[DNS_NAME_BUFSIZE];
 	const char *error;
@@ -481,6 +483,22 @@ resolver_lookup(struct resolver *r, const char *qname, uint16_t type,
 	return answer;
 }
 
+struct dns_answer *
+resolver_lookup(struct resolver *r, const char *qname, uint16_t type,
+		unsigned timeout_ms)
+{
+	struct dns_answer *answer;
+
+	atomic_fetch_add_explicit(&r->in_flight, 1, memory_order_relaxed);
+	answer = lookup(r, qname, type, timeout_ms);
+	atomic_fetch_sub_explicit(&r->in_flight, 1, memory_order_relaxed);
+	if (answer == NULL)	/* the unsupported-type answer could not be made */
+		answer = dns_answer_oom();
+	if ((unsigned)answer->status < 4)
+		atomic_fetch_add_explicit(&r->by_status[answer->status], 1, memory_order_relaxed);
+	return answer;
+}
+
 void
 resolver_get_stats(struct resolver *r, struct resolver_stats *st)
 {
@@ -489,4 +507,7 @@ resolver_get_stats(struct resolver *r, struct resolver_stats *st)
 	st->merged = atomic_load(&r->merged);
 	st->upstream = atomic_load(&r->upstream);
 	st->timeouts = atomic_load(&r->timeouts);
+	for (size_t i = 0; i < 4; i++)
+		st->by_status[i] = atomic_load(&r->by_status[i]);
+	st->in_flight = atomic_load(&r->in_flight);
 }

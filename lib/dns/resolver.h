@@ -46,6 +46,8 @@ struct resolver_stats {
 	uint64_t merged;	/* joined an identical look-up in flight */
 	uint64_t upstream;	/* queries handed to libunbound */
 	uint64_t timeouts;	/* callers whose deadline passed */
+	uint64_t by_status[4];	/* answers returned, by enum dns_status */
+	uint64_t in_flight;	/* resolver_lookup calls not yet returned */
 };
 
 struct resolver;
