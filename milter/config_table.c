@@ -10,7 +10,7 @@
  * Thread-safety: constant table; setters touch only the snapshot being built.
  */
 #include "config_table.h"
-#include "config_file.h"
+#include "config_lists.h"
 #include "report_store.h"
 #include "metrics_server.h"
 #include "resolver.h"
@@ -292,90 +292,6 @@ is_authserv_token(const char *v)
 	return 1;
 }
 
-/*
- * Names files (ProtectedDomainsFile) are read like every operator file
- * (config_file.c: regular files only, lines bounded) into one text of at
- * most NAMES_FILE_MAX octets, grown by doubling so that loading is linear.
- */
-#define NAMES_FILE_MAX (16u << 20)
-
-struct names_text {
-	char *buf;
-	size_t len, cap;
-};
-
-/* names_line - append one line of a names file and its newline */
-static int
-names_line(void *context, char *line, unsigned lineno, char *reason, size_t reason_size)
-{
-	struct names_text *t = context;
-	size_t n = strlen(line);
-
-	(void)lineno;
-	if (t->len + n + 2 > NAMES_FILE_MAX) {
-		snprintf(reason, reason_size, "longer than %u MiB in all", NAMES_FILE_MAX >> 20);
-		return -1;
-	}
-	if (t->len + n + 2 > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		char *grown;
-
-		while (cap < t->len + n + 2)
-			cap *= 2;
-		if ((grown = realloc(t->buf, cap)) == NULL) {
-			snprintf(reason, reason_size, "out of memory");
-			return -1;
-		}
-		t->buf = grown;
-		t->cap = cap;
-	}
-	memcpy(t->buf + t->len, line, n);
-	t->len += n;
-	t->buf[t->len++] = '\n';
-	t->buf[t->len] = '\0';
-	return 0;
-}
-
-/* read_names_file - the whole file into *text (replaced), or -1 with error */
-static int
-read_names_file(const char *path, char **text, char *error, size_t size)
-{
-	struct names_text t = { NULL, 0, 0 };
-
-	if (config_file_read(path, CONFIG_LINE_MAX, names_line, &t, error, size) < 0) {
-		free(t.buf);
-		return -1;
-	}
-	if (t.buf == NULL && (t.buf = strdup("")) == NULL)
-		return fail(error, size, "out of memory");
-	free(*text);
-	*text = t.buf;
-	return 0;
-}
-
-/*
- * append_names - one more line of a repeatable name list (ProtectedDomains,
- * LookalikeAllow). The whole list is bounded, since each line copies what
- * came before: long lists belong in ProtectedDomainsFile.
- */
-#define NAMELIST_MAX 65536
-
-static int
-append_names(struct config *c, const struct config_key *key, const char *v, char *error,
-	     size_t size)
-{
-	char *joined;
-
-	if (strlen(*FIELD(c, key, char *)) + strlen(v) + 1 > NAMELIST_MAX)
-		return fail(error, size, "%s: more than %d characters in all; put long lists in"
-			    " ProtectedDomainsFile", key->name, NAMELIST_MAX);
-	if (asprintf(&joined, "%s %s", *FIELD(c, key, char *), v) < 0)
-		return fail(error, size, "%s", "out of memory");
-	free(*FIELD(c, key, char *));
-	*FIELD(c, key, char *) = joined;
-	return 0;
-}
-
 static int
 set_string(struct config *c, const struct config_key *key, const char *v)
 {
@@ -386,69 +302,6 @@ set_string(struct config *c, const struct config_key *key, const char *v)
 		return -1;
 	free(*field);
 	*field = copy;
-	return 0;
-}
-
-/* rules_line - one line of a DomainRulesFile (config_file_line_fn) */
-static int
-rules_line(void *rules, char *line, unsigned lineno, char *reason, size_t size)
-{
-	const char *why;
-
-	(void)lineno;
-	if (domain_rules_add_line(rules, line, &why) < 0)
-		return fail(reason, size, "%s", why);
-	return 0;
-}
-
-/* domains_line - the names on one line of a domains file; '#' starts a comment */
-static int
-domains_line(void *context, char *line, unsigned lineno, char *reason, size_t reason_size)
-{
-	const char *why = NULL;
-	char *hash = strchr(line, '#');
-
-	(void)lineno;
-	if (hash != NULL)
-		*hash = '\0';
-	if (domain_set_add(context, line, &why) < 0) {
-		snprintf(reason, reason_size, "%s", why);
-		return -1;
-	}
-	return 0;
-}
-
-/* load_domains - (re)load TrustedForwardersFile at path (empty: none) */
-static int
-load_domains(struct config *c, const char *path, char *error, size_t size)
-{
-	domain_set_free(&c->policy.trusted_forwarders_file);
-	if (path[0] == '\0')
-		return 0;
-	if ((c->policy.trusted_forwarders_file = domain_set_new()) == NULL)
-		return fail(error, size, "%s: out of memory", path);
-	if (config_file_read(path, CONFIG_LINE_MAX, domains_line,
-			     c->policy.trusted_forwarders_file, error, size) < 0) {
-		domain_set_free(&c->policy.trusted_forwarders_file);
-		return -1;
-	}
-	return 0;
-}
-
-/* load_rules - (re)load the domain rules file at path (empty: none) */
-static int
-load_rules(struct config *c, const char *path, char *error, size_t size)
-{
-	domain_rules_free(&c->policy.domain_rules);
-	if (path[0] == '\0')
-		return 0;
-	if ((c->policy.domain_rules = domain_rules_new()) == NULL)
-		return fail(error, size, "%s: out of memory", path);
-	if (config_file_read(path, DOMAIN_RULES_LINE_MAX, rules_line, c->policy.domain_rules,
-			     error, size) < 0) {
-		domain_rules_free(&c->policy.domain_rules);
-		return -1;
-	}
 	return 0;
 }
 
@@ -584,17 +437,19 @@ config_value_set(struct config *c, const struct config_key *key, const char *v,
 	}
 	if (key->type == CONFIG_NAMELIST && append && *FIELD(c, key, char *) != NULL
 	    && (*FIELD(c, key, char *))[0] != '\0')
-		return append_names(c, key, v, error, size);
+		return config_lists_append_names(FIELD(c, key, char *), key->name, v, error, size);
 	if (key->type == CONFIG_NAMES_FILE) {
 		free(c->protected_domains_file_text);
 		c->protected_domains_file_text = NULL;
-		if (v[0] != '\0' && read_names_file(v, &c->protected_domains_file_text, error,
+		if (v[0] != '\0' && config_lists_read_names(v, &c->protected_domains_file_text, error,
 						    size) < 0)
 			return -1;
 	}
-	if (key->type == CONFIG_DOMAINS_FILE && load_domains(c, v, error, size) < 0)
+	if (key->type == CONFIG_DOMAINS_FILE
+	    && config_lists_load_domains(&c->policy.trusted_forwarders_file, v, error, size) < 0)
 		return -1;
-	if (key->type == CONFIG_RULES_FILE && load_rules(c, v, error, size) < 0)
+	if (key->type == CONFIG_RULES_FILE
+	    && config_lists_load_rules(&c->policy.domain_rules, v, error, size) < 0)
 		return -1;
 	if (set_string(c, key, v) < 0)
 		return fail(error, size, "%s", "out of memory");
