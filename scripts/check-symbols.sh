@@ -25,9 +25,12 @@ for arg in "$@"; do
 done
 [ ${#prefix[@]} -gt 0 ] || { echo "usage: $0 --prefix LIB.a... [--ours OTHER.a...]" >&2; exit 2; }
 
-# "archive object symbol" per defined global symbol
+# "archive object symbol" per defined global symbol; the compiler's own
+# (AddressSanitizer's __odr_asan.NAME and __asan_* in a sanitizer build)
+# are not ours to name
 symbols() {
-	nm -A -g --defined-only "$@" | awk 'NF >= 3 { n = split($1, p, ":"); print p[1], p[n - 1], $NF }'
+	nm -A -g --defined-only "$@" | awk 'NF >= 3 && $NF !~ /^__(odr_asan|asan_|sancov|tsan_|ubsan_)/ {
+		n = split($1, p, ":"); print p[1], p[n - 1], $NF }'
 }
 
 bad=$(
