@@ -22,7 +22,7 @@ build_packages=(
 # endpoint's test.
 test_packages=(check nsd dnsutils postfix swaks miltertest systemd rsyslog
   m4 libwrap0 liblockfile1 iproute2 perl time dmarc-cat libmail-dmarc-perl libdbd-sqlite3-perl libxml2-utils
-  libmail-dkim-perl prometheus curl python3)
+  libmail-dkim-perl prometheus curl python3 lintian)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then

@@ -7,6 +7,7 @@
  * Thread-safety: one chain, one thread at a time.
  */
 #include "arc_state.h"
+#include "header_name.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,15 +41,11 @@ arc_chain_new(const struct arc_chain_settings *settings, const char **error_r)
 static enum arc_kind
 kind_of(const char *name)
 {
-	size_t n = strlen(name);
-
-	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-		n--;
-	if (n == 8 && strncasecmp(name, "ARC-Seal", 8) == 0)
+	if (header_name_is(name, "ARC-Seal", 8))
 		return ARC_KIND_SEAL;
-	if (n == 21 && strncasecmp(name, "ARC-Message-Signature", 21) == 0)
+	if (header_name_is(name, "ARC-Message-Signature", 21))
 		return ARC_KIND_AMS;
-	if (n == 26 && strncasecmp(name, "ARC-Authentication-Results", 26) == 0)
+	if (header_name_is(name, "ARC-Authentication-Results", 26))
 		return ARC_KIND_AAR;
 	return ARC_KIND_OTHER;
 }

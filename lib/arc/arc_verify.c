@@ -13,6 +13,7 @@
  * Thread-safety: one chain, one thread at a time.
  */
 #include "arc_state.h"
+#include "header_name.h"
 #include "arc_base64.h"
 #include "arc_canon.h"
 #include "arc_key.h"
@@ -163,11 +164,7 @@ h_next(const char **p, const char *end, const char **name_r, size_t *len_r)
 static int
 field_named(const struct arc_field *f, const char *name, size_t len)
 {
-	size_t n = strlen(f->name);
-
-	while (n > 0 && (f->name[n - 1] == ' ' || f->name[n - 1] == '\t'))
-		n--;
-	return n == len && strncasecmp(f->name, name, len) == 0;
+	return header_name_is(f->name, name, len);
 }
 
 /*

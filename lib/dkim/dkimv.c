@@ -35,6 +35,7 @@
  * Thread-safety: see dkimv.h; nothing here is static and mutable.
  */
 #include "dkimv.h"
+#include "header_name.h"
 #include "dkimv_bodycheck.h"
 #include "dkimv_classify.h"
 #include "dkimv_dns.h"
@@ -43,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 enum state { ST_HEADERS, ST_BODY, ST_DONE, ST_FAILED };
 
@@ -150,18 +150,6 @@ prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 	return DKIM_CBSTAT_CONTINUE;
 }
 
-/* is_signature_field - "DKIM-Signature", any case, white space before the colon */
-static int
-is_signature_field(const char *name)
-{
-	static const char want[] = "DKIM-Signature";
-	size_t n = strlen(name);
-
-	while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-		n--;
-	return n == sizeof(want) - 1 && strncasecmp(name, want, n) == 0;
-}
-
 struct dkimv_lib *
 dkimv_lib_new(struct resolver *resolver, const struct dkimv_settings *settings,
 	      const char **error_r)
@@ -259,7 +247,7 @@ dkimv_header(struct dkimv *v, const char *name, const char *value,
 	if (name == NULL || (value == NULL && value_len > 0))
 		return refuse(v, "dkimv_header without name or value", DKIM_STAT_OK);
 	/* past the cap a signature is counted, never parsed: see the top */
-	if (is_signature_field(name)
+	if (header_name_is(name, "DKIM-Signature", 14)
 	    && ++v->signature_fields > v->lib->settings.max_signatures)
 		return 0;
 	while (value_len > 0 && (value[value_len - 1] == '\n'

@@ -13,6 +13,7 @@
  */
 #include "message_state.h"
 #include "authres.h"
+#include "header_name.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,17 +100,6 @@ message_set_queue_id(struct message *m, const char *queue_id)
 	}
 }
 
-/* name_is - header name comparison: case-insensitive, trailing WSP ignored */
-static int
-name_is(const char *name, const char *want)
-{
-	size_t n = strlen(name), w = strlen(want);
-
-	while (n > w && (name[n - 1] == ' ' || name[n - 1] == '\t'))
-		n--;
-	return n == w && strncasecmp(name, want, w) == 0;
-}
-
 /* note_own_authres - remember this A-R field's position: every one is deleted */
 static int
 note_own_authres(struct message *m)
@@ -171,14 +161,14 @@ message_header(struct message *m, const char *name, const char *value, size_t le
 		m->headers_too_large = 1;
 		return 0;
 	}
-	if (name_is(name, "From")) {
+	if (header_name_is(name, "From", 4)) {
 		if (++m->from_count == 1) {
 			from_header_parse(value, len, &m->from);
 			if (display_name_extract(value, len, m->display, sizeof(m->display),
 						 &m->display_problem) < 0)
 				m->display[0] = '\0';
 		}
-	} else if (name_is(name, "Authentication-Results")) {
+	} else if (header_name_is(name, "Authentication-Results", 22)) {
 		m->authres_seen++;
 		if (authres_is_ours(value, len, m->settings->authserv_id)
 		    && note_own_authres(m) < 0)
