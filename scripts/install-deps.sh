@@ -9,7 +9,7 @@ build_packages=(
   build-essential cmake pkg-config
   libmilter-dev libopendmarc-dev libopendkim-dev libspf2-dev libssl-dev
   libunbound-dev libevent-dev nettle-dev libpsl-dev libidn2-dev libicu-dev publicsuffix dns-root-data
-  zlib1g-dev libsqlite3-dev libmicrohttpd-dev
+  zlib1g-dev libsqlite3-dev libpq-dev libmicrohttpd-dev
 )
 # What the test suite needs: Check, a real authoritative DNS server and dig,
 # Postfix with swaks and Sendmail's runtime libraries (Sendmail itself is
@@ -19,10 +19,11 @@ build_packages=(
 # Mail::DMARC as independent readers of our aggregate reports, xmllint,
 # Mail::DKIM for the ARC oracle (tests/arc/make-chains.pl, arc_oracle);
 # prometheus (promtool and a real server), curl and python3 for the metrics
-# endpoint's test.
+# endpoint's test; postgresql for the report store's PostgreSQL tests (a
+# private cluster each).
 test_packages=(check nsd dnsutils postfix swaks miltertest systemd rsyslog
   m4 libwrap0 liblockfile1 iproute2 perl time dmarc-cat libmail-dmarc-perl libdbd-sqlite3-perl libxml2-utils
-  libmail-dkim-perl prometheus curl python3 lintian)
+  libmail-dkim-perl prometheus curl python3 lintian postgresql)
 
 want=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then

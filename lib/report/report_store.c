@@ -7,9 +7,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct report_store_ops *const backends[] = {
 	&report_store_sqlite_ops,
+	&report_store_pg_ops,
+	&report_store_postgres_ops,
 };
 
 /* find - the back end for uri, with *rest_r after "scheme:" */
@@ -34,7 +37,7 @@ find(const char *uri, const char **rest_r, const char **error_r)
 			return backends[i];
 		}
 	}
-	*error_r = "report store: unknown scheme (known: sqlite)";
+	*error_r = "report store: unknown scheme (known: sqlite, postgresql, postgres)";
 	return NULL;
 }
 
@@ -51,12 +54,18 @@ report_store_open(const char *uri, char *error, size_t size)
 {
 	const char *rest, *why = NULL;
 	const struct report_store_ops *ops = find(uri, &rest, &why);
+	struct report_store *s;
 
 	if (ops == NULL) {
 		snprintf(error, size, "%s", why);
 		return NULL;
 	}
-	return ops->open(rest, error, size);
+	if ((s = ops->open(rest, error, size)) == NULL)
+		return NULL;
+	if (gethostname(s->host, sizeof(s->host)) != 0)
+		snprintf(s->host, sizeof(s->host), "unknown");
+	s->host[sizeof(s->host) - 1] = '\0';
+	return s;
 }
 
 int
@@ -82,17 +91,65 @@ report_store_aggregate(struct report_store *s, const char *domain, int64_t day,
 }
 
 int
+report_store_claim(struct report_store *s, const char *domain, int64_t day, const char *owner,
+		   int64_t now, int64_t stale_before, enum report_claim *r, const char **error_r)
+{
+	return s->ops->claim(s, domain, day, owner, now, stale_before, r, error_r);
+}
+
+int
+report_store_finish(struct report_store *s, const char *domain, int64_t day, const char *owner,
+		    enum report_state state, const char *report_id, int64_t now,
+		    const char **error_r)
+{
+	return s->ops->finish(s, domain, day, owner, state, report_id, now, error_r);
+}
+
+int
+report_store_state(struct report_store *s, const char *domain, int64_t day,
+		   enum report_state *state_r, const char **error_r)
+{
+	return s->ops->state(s, domain, day, state_r, error_r);
+}
+
+int
+report_store_pending(struct report_store *s, int64_t before_day, report_store_pending_fn *fn,
+		     void *ctx, const char **error_r)
+{
+	return s->ops->pending(s, before_day, fn, ctx, error_r);
+}
+
+int
+report_store_delivery_get(struct report_store *s, const char *domain, int64_t day,
+			  const char *destination, struct report_delivery *d_r, const char **error_r)
+{
+	return s->ops->delivery_get(s, domain, day, destination, d_r, error_r);
+}
+
+int
+report_store_delivery_put(struct report_store *s, const char *domain, int64_t day,
+			  const struct report_delivery *d, const char **error_r)
+{
+	return s->ops->delivery_put(s, domain, day, d, error_r);
+}
+
+int
 report_store_mark_sent(struct report_store *s, const char *domain, int64_t day,
 		       const char *report_id, int64_t now, const char **error_r)
 {
-	return s->ops->mark_sent(s, domain, day, report_id, now, error_r);
+	return s->ops->finish(s, domain, day, NULL, REPORT_STATE_DONE, report_id, now, error_r);
 }
 
 int
 report_store_sent(struct report_store *s, const char *domain, int64_t day, int *sent_r,
 		  const char **error_r)
 {
-	return s->ops->sent(s, domain, day, sent_r, error_r);
+	enum report_state state = REPORT_STATE_NONE;
+
+	if (s->ops->state(s, domain, day, &state, error_r) < 0)
+		return -1;
+	*sent_r = state == REPORT_STATE_DONE;
+	return 0;
 }
 
 int
