@@ -12,7 +12,7 @@
 static const struct report_store_ops *const backends[] = {
 	&report_store_sqlite_ops,
 	&report_store_pg_ops,
-	&report_store_postgres_ops,
+	&report_store_pg_postgres_ops,
 };
 
 /* find - the back end for uri, with *rest_r after "scheme:" */

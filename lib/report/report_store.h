@@ -188,6 +188,6 @@ int report_store_uri_valid(const char *uri, const char **error_r);
 /* The back ends: SQLite (report_store_sqlite*.c), PostgreSQL (report_store_pg*.c) */
 extern const struct report_store_ops report_store_sqlite_ops;
 extern const struct report_store_ops report_store_pg_ops;
-extern const struct report_store_ops report_store_postgres_ops;
+extern const struct report_store_ops report_store_pg_postgres_ops;
 
 #endif

@@ -235,7 +235,7 @@ pg_open(const char *rest, char *error, size_t size)
 static struct report_store *
 postgres_open(const char *rest, char *error, size_t size)
 {
-	return open_scheme(&report_store_postgres_ops, rest, error, size);
+	return open_scheme(&report_store_pg_postgres_ops, rest, error, size);
 }
 
 /* insert_chunk - n (at most CHUNK) records in one multi-row INSERT */
@@ -388,12 +388,12 @@ pg_expire(struct report_store *base, int64_t before_day, uint64_t *deleted_r,
 	.append = pg_append, \
 	.domains = pg_domains, \
 	.aggregate = pg_aggregate, \
-	.claim = report_store_pg_claim, \
-	.finish = report_store_pg_finish, \
-	.state = report_store_pg_state, \
-	.pending = report_store_pg_pending, \
-	.delivery_get = report_store_pg_delivery_get, \
-	.delivery_put = report_store_pg_delivery_put, \
+	.claim = report_store_pg_state_claim, \
+	.finish = report_store_pg_state_finish, \
+	.state = report_store_pg_state_get, \
+	.pending = report_store_pg_state_pending, \
+	.delivery_get = report_store_pg_state_delivery_get, \
+	.delivery_put = report_store_pg_state_delivery_put, \
 	.expire = pg_expire, \
 	.close = pg_close
 
@@ -401,6 +401,6 @@ const struct report_store_ops report_store_pg_ops = {
 	.scheme = "postgresql", .open = pg_open, PG_OPS,
 };
 
-const struct report_store_ops report_store_postgres_ops = {
+const struct report_store_ops report_store_pg_postgres_ops = {
 	.scheme = "postgres", .open = postgres_open, PG_OPS,
 };

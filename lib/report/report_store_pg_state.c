@@ -23,7 +23,7 @@ number(char *buf, size_t size, int64_t v)
 }
 
 int
-report_store_pg_state(struct report_store *base, const char *domain, int64_t day,
+report_store_pg_state_get(struct report_store *base, const char *domain, int64_t day,
 		      enum report_state *state_r, const char **error_r)
 {
 	struct pg_store *s = (struct pg_store *)base;
@@ -34,14 +34,14 @@ report_store_pg_state(struct report_store *base, const char *domain, int64_t day
 	if ((res = report_store_pg_query(s, "SELECT state FROM report WHERE policy_domain = $1"
 					 " AND day = $2", 2, v, PGRES_TUPLES_OK, error_r)) == NULL)
 		return -1;
-	*state_r = PQntuples(res) == 1 ? report_store_state_parse(PQgetvalue(res, 0, 0))
+	*state_r = PQntuples(res) == 1 ? report_store_row_state_parse(PQgetvalue(res, 0, 0))
 		: REPORT_STATE_NONE;
 	PQclear(res);
 	return 0;
 }
 
 int
-report_store_pg_claim(struct report_store *base, const char *domain, int64_t day,
+report_store_pg_state_claim(struct report_store *base, const char *domain, int64_t day,
 		      const char *owner, int64_t now, int64_t stale_before, enum report_claim *r,
 		      const char **error_r)
 {
@@ -67,20 +67,20 @@ report_store_pg_claim(struct report_store *base, const char *domain, int64_t day
 		*r = REPORT_CLAIM_TAKEN;
 		return 0;
 	}
-	if (report_store_pg_state(base, domain, day, &state, error_r) < 0)
+	if (report_store_pg_state_get(base, domain, day, &state, error_r) < 0)
 		return -1;
 	*r = state == REPORT_STATE_DONE ? REPORT_CLAIM_DONE : REPORT_CLAIM_BUSY;
 	return 0;
 }
 
 int
-report_store_pg_finish(struct report_store *base, const char *domain, int64_t day,
+report_store_pg_state_finish(struct report_store *base, const char *domain, int64_t day,
 		       const char *owner, enum report_state state, const char *report_id,
 		       int64_t now, const char **error_r)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	char d[24], t[24];
-	const char *v[] = { domain, number(d, sizeof(d), day), report_store_state_name(state),
+	const char *v[] = { domain, number(d, sizeof(d), day), report_store_row_state_name(state),
 			    report_id != NULL ? report_id : "", number(t, sizeof(t), now), owner };
 	PGresult *res;
 	int changed;
@@ -107,7 +107,7 @@ report_store_pg_finish(struct report_store *base, const char *domain, int64_t da
 }
 
 int
-report_store_pg_pending(struct report_store *base, int64_t before_day,
+report_store_pg_state_pending(struct report_store *base, int64_t before_day,
 			report_store_pending_fn *fn, void *ctx, const char **error_r)
 {
 	struct pg_store *s = (struct pg_store *)base;
@@ -128,7 +128,7 @@ report_store_pg_pending(struct report_store *base, int64_t before_day,
 }
 
 int
-report_store_pg_delivery_get(struct report_store *base, const char *domain, int64_t day,
+report_store_pg_state_delivery_get(struct report_store *base, const char *domain, int64_t day,
 			     const char *destination, struct report_delivery *d_r,
 			     const char **error_r)
 {
@@ -146,7 +146,7 @@ report_store_pg_delivery_get(struct report_store *base, const char *domain, int6
 					 error_r)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1) {
-		d_r->state = report_store_delivery_state_parse(PQgetvalue(res, 0, 0));
+		d_r->state = report_store_row_delivery_parse(PQgetvalue(res, 0, 0));
 		d_r->attempts = (unsigned)strtoul(PQgetvalue(res, 0, 1), NULL, 10);
 		d_r->first_failure = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
 		d_r->last_failure = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
@@ -159,13 +159,13 @@ report_store_pg_delivery_get(struct report_store *base, const char *domain, int6
 }
 
 int
-report_store_pg_delivery_put(struct report_store *base, const char *domain, int64_t day,
+report_store_pg_state_delivery_put(struct report_store *base, const char *domain, int64_t day,
 			     const struct report_delivery *dl, const char **error_r)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	char d[24], a[24], ff[24], lf[24], t[24];
 	const char *v[] = { domain, number(d, sizeof(d), day), dl->destination,
-			    report_store_delivery_state_name(dl->state),
+			    report_store_row_delivery_name(dl->state),
 			    number(a, sizeof(a), dl->attempts),
 			    number(ff, sizeof(ff), dl->first_failure),
 			    number(lf, sizeof(lf), dl->last_failure), dl->reason, dl->report_id,

@@ -114,13 +114,13 @@ report_store_row_group(const char *const cols[REPORT_STORE_GROUP_COUNT],
 }
 
 const char *
-report_store_state_name(enum report_state state)
+report_store_row_state_name(enum report_state state)
 {
 	return (size_t)state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "";
 }
 
 enum report_state
-report_store_state_parse(const char *word)
+report_store_row_state_parse(const char *word)
 {
 	for (size_t i = 1; i < sizeof(state_names) / sizeof(state_names[0]); i++)
 		if (strcmp(word, state_names[i]) == 0)
@@ -129,14 +129,14 @@ report_store_state_parse(const char *word)
 }
 
 const char *
-report_store_delivery_state_name(enum report_delivery_state state)
+report_store_row_delivery_name(enum report_delivery_state state)
 {
 	return (size_t)state < sizeof(delivery_names) / sizeof(delivery_names[0])
 		? delivery_names[state] : "";
 }
 
 enum report_delivery_state
-report_store_delivery_state_parse(const char *word)
+report_store_row_delivery_parse(const char *word)
 {
 	for (size_t i = 1; i < sizeof(delivery_names) / sizeof(delivery_names[0]); i++)
 		if (strcmp(word, delivery_names[i]) == 0)

@@ -32,7 +32,7 @@ number(char *buf, size_t size, int64_t v)
 }
 
 int
-report_store_sqlite_state(struct report_store *base, const char *domain, int64_t day,
+report_store_sqlite_state_get(struct report_store *base, const char *domain, int64_t day,
 			  enum report_state *state_r, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -45,7 +45,7 @@ report_store_sqlite_state(struct report_store *base, const char *domain, int64_t
 					" AND day = ?2", &st, v, 2, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(st);
-	*state_r = rc == SQLITE_ROW ? report_store_state_parse(report_store_sqlite_text(st, 0))
+	*state_r = rc == SQLITE_ROW ? report_store_row_state_parse(report_store_sqlite_text(st, 0))
 		: REPORT_STATE_NONE;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -54,7 +54,7 @@ report_store_sqlite_state(struct report_store *base, const char *domain, int64_t
 }
 
 int
-report_store_sqlite_claim(struct report_store *base, const char *domain, int64_t day,
+report_store_sqlite_state_claim(struct report_store *base, const char *domain, int64_t day,
 			  const char *owner, int64_t now, int64_t stale_before,
 			  enum report_claim *r, const char **error_r)
 {
@@ -77,20 +77,20 @@ report_store_sqlite_claim(struct report_store *base, const char *domain, int64_t
 		*r = REPORT_CLAIM_TAKEN;
 		return 0;
 	}
-	if (report_store_sqlite_state(base, domain, day, &state, error_r) < 0)
+	if (report_store_sqlite_state_get(base, domain, day, &state, error_r) < 0)
 		return -1;
 	*r = state == REPORT_STATE_DONE ? REPORT_CLAIM_DONE : REPORT_CLAIM_BUSY;
 	return 0;
 }
 
 int
-report_store_sqlite_finish(struct report_store *base, const char *domain, int64_t day,
+report_store_sqlite_state_finish(struct report_store *base, const char *domain, int64_t day,
 			   const char *owner, enum report_state state, const char *report_id,
 			   int64_t now, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24], t[24];
-	const char *v[] = { domain, number(d, sizeof(d), day), report_store_state_name(state),
+	const char *v[] = { domain, number(d, sizeof(d), day), report_store_row_state_name(state),
 			    report_id != NULL ? report_id : "", number(t, sizeof(t), now),
 			    owner };
 	sqlite3_stmt *st;
@@ -119,7 +119,7 @@ report_store_sqlite_finish(struct report_store *base, const char *domain, int64_
 }
 
 int
-report_store_sqlite_pending(struct report_store *base, int64_t before_day,
+report_store_sqlite_state_pending(struct report_store *base, int64_t before_day,
 			    report_store_pending_fn *fn, void *ctx, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -142,7 +142,7 @@ report_store_sqlite_pending(struct report_store *base, int64_t before_day,
 }
 
 int
-report_store_sqlite_delivery_get(struct report_store *base, const char *domain, int64_t day,
+report_store_sqlite_state_delivery_get(struct report_store *base, const char *domain, int64_t day,
 				 const char *destination, struct report_delivery *d_r,
 				 const char **error_r)
 {
@@ -160,7 +160,7 @@ report_store_sqlite_delivery_get(struct report_store *base, const char *domain, 
 					&st, v, 3, error_r) < 0)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		d_r->state = report_store_delivery_state_parse(report_store_sqlite_text(st, 0));
+		d_r->state = report_store_row_delivery_parse(report_store_sqlite_text(st, 0));
 		d_r->attempts = (unsigned)sqlite3_column_int64(st, 1);
 		d_r->first_failure = sqlite3_column_int64(st, 2);
 		d_r->last_failure = sqlite3_column_int64(st, 3);
@@ -176,13 +176,13 @@ report_store_sqlite_delivery_get(struct report_store *base, const char *domain, 
 }
 
 int
-report_store_sqlite_delivery_put(struct report_store *base, const char *domain, int64_t day,
+report_store_sqlite_state_delivery_put(struct report_store *base, const char *domain, int64_t day,
 				 const struct report_delivery *dl, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24], a[24], ff[24], lf[24], t[24];
 	const char *v[] = { domain, number(d, sizeof(d), day), dl->destination,
-			    report_store_delivery_state_name(dl->state),
+			    report_store_row_delivery_name(dl->state),
 			    number(a, sizeof(a), dl->attempts),
 			    number(ff, sizeof(ff), dl->first_failure),
 			    number(lf, sizeof(lf), dl->last_failure), dl->reason, dl->report_id,

@@ -48,10 +48,10 @@ void report_store_row_policy(const char *const cols[REPORT_STORE_POLICY_COUNT],
 /* report_store_row_group - the group columns (texts) into *rec under policy; -1: malformed */
 int report_store_row_group(const char *const cols[REPORT_STORE_GROUP_COUNT],
 			   const struct report_policy *policy, struct report_record *rec);
-/* report_store_state_name / _parse - the words the state columns hold */
-const char *report_store_state_name(enum report_state state);
-enum report_state report_store_state_parse(const char *word);
-const char *report_store_delivery_state_name(enum report_delivery_state state);
-enum report_delivery_state report_store_delivery_state_parse(const char *word);
+/* report_store_row_state_name / _parse - the words the state columns hold */
+const char *report_store_row_state_name(enum report_state state);
+enum report_state report_store_row_state_parse(const char *word);
+const char *report_store_row_delivery_name(enum report_delivery_state state);
+enum report_delivery_state report_store_row_delivery_parse(const char *word);
 
 #endif
