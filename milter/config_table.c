@@ -127,7 +127,7 @@ const struct config_key config_keys[] = {
 	  "remove Authentication-Results headers that claim our authserv-id" },
 	/* aggregate reports (RFC 9990), recorded here, sent by dmarcguard-reports */
 	{ "ReportStore", CONFIG_REPORT_STORE, "", F(report_store), 0, 0,
-	  "where aggregate report records go, sqlite:/path (empty: nothing is recorded)" },
+	  "where report records go, sqlite:/path or postgresql://... (empty: none)" },
 	{ "ReportQueueSize", CONFIG_UINT, "4096", F(report_queue_size), 16, 1000000,
 	  "records waiting for the store; beyond it new ones are dropped and counted" },
 	{ "ReportOrgName", CONFIG_STRING, "", F(report_org_name), 0, 0,
@@ -138,6 +138,8 @@ const struct config_key config_keys[] = {
 	  "extra_contact_info of the reports, e.g. a web page (empty: left out)" },
 	{ "ReportSendmail", CONFIG_STRING, "/usr/sbin/sendmail -i -t", F(report_sendmail), 0, 0,
 	  "the MTA's sendmail command that dmarcguard-reports hands each report to" },
+	{ "ReportRetryDays", CONFIG_UINT, "3", F(report_retry_days), 0, 30,
+	  "days dmarcguard-reports retries a failed report before giving it up" },
 };
 
 const size_t config_keys_count = sizeof(config_keys) / sizeof(config_keys[0]);

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #define BATCH_MAX 256
-#define REOPEN_SECONDS 30
+#define REOPEN_SECONDS 5
 #define LOG_SECONDS 60
 
 struct report_recorder {

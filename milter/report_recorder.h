@@ -7,7 +7,8 @@
  * The milter thread never waits on the store: report_recorder_push
  * builds the record, takes the queue's mutex only to copy it in, and
  * when the queue is full drops the record and counts it. The writer
- * opens the store itself (again every 30 s while it cannot), and when a
+ * opens the store itself (again every 5 s while it cannot: a restarted
+ * database is written to again soon), and when a
  * batch cannot be written (store slow, locked, full, read-only, down)
  * drops the batch and counts it. Drops are logged at most once a
  * minute, with the running totals; report_recorder_free writes what is

@@ -7,7 +7,7 @@
  *   dmarcguard-reports [-c FILE] expire --older-than 90d
  *
  * The configuration is the daemon's file (ReportStore, ReportFrom,
- * ReportOrgName, ReportContact, ReportSendmail, and Nameservers and
+ * ReportOrgName, ReportContact, ReportSendmail, ReportRetryDays, and Nameservers and
  * PublicSuffixList for the external destination check), read by the
  * daemon's own parser. A
  * period is yesterday (the default), today or YYYY-MM-DD, one UTC day.
@@ -19,10 +19,8 @@
 #include "config.h"
 #include "report_store.h"
 #include "reports_build.h"
-#include "reports_mail.h"
 #include "reports_period.h"
-#include "reports_destination.h"
-#include "reports_sendmail.h"
+#include "reports_send.h"
 #include "reports_show.h"
 #include "runtime.h"
 
@@ -50,6 +48,14 @@ struct options {
 
 struct domains {
 	char (*names)[REPORT_DOMAIN_SIZE];
+	size_t n, size;
+};
+
+struct pending {
+	struct {
+		char domain[REPORT_DOMAIN_SIZE];
+		int64_t day;
+	} *items;
 	size_t n, size;
 };
 
@@ -82,90 +88,30 @@ add_domain(const char *domain, void *ctx)
 	return 0;
 }
 
-/* write_mail - outdir/NAME.eml through a temporary file and rename */
+/* add_pending - one report of an earlier day to try again */
 static int
-write_mail(const char *outdir, const struct reports_mail *m, char *path, size_t size)
+add_pending(const char *domain, int64_t day, void *ctx)
 {
-	char name[1024], tmp[1200];
-	FILE *f;
-	int rc;
+	struct pending *p = ctx;
 
-	if (reports_mail_filename(m, ".eml", name, sizeof(name)) < 0)
-		return -1;
-	snprintf(path, size, "%s/%s", outdir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", outdir, name);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return -1;
-	rc = reports_mail_write(m, f);
-	if (fclose(f) != 0 || rc < 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
+	if (p->n == p->size) {
+		size_t size = p->size ? p->size * 2 : 16;
+		void *np = realloc(p->items, size * sizeof(*p->items));
 
-/* destinations - the addresses a report may go to now; -1: try on a later run */
-static int
-destinations(struct resolver *resolver, const struct orgdomain *od, const char *domain,
-	     const struct reports_built *b, const char **to, size_t *n)
-{
-	int retry = 0;
-
-	*n = 0;
-	for (size_t k = 0; k < b->to_count; k++) {
-		const char *why = NULL;
-
-		switch (reports_destination_check(resolver, od, domain, b->to[k], &why)) {
-		case REPORTS_DESTINATION_OK:
-			to[(*n)++] = b->to[k];
-			break;
-		case REPORTS_DESTINATION_REFUSED:
-			printf("%s: not sending to %s: %s\n", domain, b->to[k], why);
-			break;
-		case REPORTS_DESTINATION_RETRY:
-			printf("%s: %s: %s; trying on a later run\n", domain, b->to[k], why);
-			retry = 1;
-			break;
-		}
-	}
-	return retry ? -1 : 0;
-}
-
-/* deliver - the report to outdir (dry run) or to sendmail; 0, or 1 on failure */
-static int
-deliver(struct report_store *st, const struct config *cfg, const struct options *o,
-	const struct reports_mail *m, int64_t day, const struct reports_built *b)
-{
-	char path[1400], error[512];
-	const char *why = NULL;
-
-	if (o->dry_run) {
-		if (write_mail(o->outdir, m, path, sizeof(path)) < 0) {
-			fprintf(stderr, "dmarcguard-reports: %s: cannot write %s\n", m->domain, path);
+		if (np == NULL)
 			return 1;
-		}
-		printf("%s: wrote %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", m->domain,
-		       path, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
-		       m->to_count > 1 ? m->to[1] : "");
-		return 0;
+		p->items = np;
+		p->size = size;
 	}
-	if (reports_sendmail_send(cfg->report_sendmail, m, error, sizeof(error)) < 0) {
-		fprintf(stderr, "dmarcguard-reports: %s: not sent, trying on a later run: %s\n",
-			m->domain, error);
-		return 1;
-	}
-	if (report_store_mark_sent(st, m->domain, day, m->report_id, m->now, &why) < 0) {
-		/* sent, but not known as sent: say so loudly, a later run would send it again */
-		fprintf(stderr, "dmarcguard-reports: %s: sent as %s but not marked sent: %s\n",
-			m->domain, m->report_id, why);
-		return 1;
-	}
-	printf("%s: sent %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", m->domain,
-	       m->report_id, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
-	       m->to_count > 1 ? m->to[1] : "");
+	snprintf(p->items[p->n].domain, REPORT_DOMAIN_SIZE, "%s", domain);
+	p->items[p->n++].day = day;
 	return 0;
 }
 
+/*
+ * cmd_send - the reports of day, after the pending reports of earlier
+ * days (not in a dry run, which is about day only)
+ */
 static int
 cmd_send(struct report_store *st, const struct config *cfg, const struct options *o,
 	 int64_t day, int64_t now)
@@ -176,55 +122,38 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 		.email = cfg->report_from, .contact = cfg->report_contact,
 		.submitter = at + 1, .generator = "dmarcguard-reports " DMARCGUARD_VERSION,
 	};
+	struct reports_sender s = {
+		.store = st, .id = &id, .sendmail = cfg->report_sendmail, .from = cfg->report_from,
+		.retry_days = cfg->report_retry_days, .outdir = o->dry_run ? o->outdir : NULL,
+		.now = now,
+	};
 	struct resolver_settings rs;
 	struct resolver *resolver = NULL;
 	struct orgdomain *od = NULL;
 	struct domains d = { 0 };
-	int failed = 0, ready = 1;
+	struct pending p = { 0 };
+	char host[REPORT_STORE_OWNER_SIZE - 24] = "", owner[REPORT_STORE_OWNER_SIZE];
+	int failed = 0;
 
+	gethostname(host, sizeof(host) - 1);
+	snprintf(owner, sizeof(owner), "%s:%ld", host, (long)getpid());
+	s.owner = owner;
 	runtime_resolver_settings(cfg, &rs);
 	if ((resolver = resolver_new(&rs, &why)) == NULL
 	    || (od = orgdomain_new(cfg->public_suffix_list, &why)) == NULL
+	    || (!o->dry_run && report_store_pending(st, day, add_pending, &p, &why) < 0)
 	    || report_store_domains(st, day, add_domain, &d, &why) < 0) {
 		fprintf(stderr, "dmarcguard-reports: %s\n", why);
 		failed = 1;
-		ready = 0;
+		d.n = p.n = 0;
 	}
-	for (size_t i = 0; ready && i < d.n; i++) {
-		struct reports_built b;
-		const char *to[REPORTS_BUILD_MAX_DESTINATIONS];
-		struct reports_mail m;
-		size_t n = 0;
-		int sent = 0;
-
-		if (report_store_sent(st, d.names[i], day, &sent, &why) < 0) {
-			fprintf(stderr, "dmarcguard-reports: %s: %s\n", d.names[i], why);
-			failed = 1;
-			continue;
-		}
-		if (sent) {
-			printf("%s: already sent\n", d.names[i]);
-			continue;
-		}
-		if (reports_build(st, &id, d.names[i], day, &b, &why) < 0) {
-			fprintf(stderr, "dmarcguard-reports: %s: %s\n", d.names[i], why);
-			failed = 1;
-			continue;
-		}
-		if (destinations(resolver, od, d.names[i], &b, to, &n) == 0 && n == 0)
-			printf("%s: no destination to send to\n", d.names[i]);
-		if (n > 0) {
-			m = (struct reports_mail){
-				.from = cfg->report_from, .to = to, .to_count = n,
-				.submitter = id.submitter, .domain = d.names[i],
-				.report_id = b.report_id, .begin = b.begin, .end = b.end, .now = now,
-				.messages = b.messages, .records = b.records, .gzip = b.gzip,
-				.gzip_len = b.gzip_len,
-			};
-			failed |= deliver(st, cfg, o, &m, day, &b);
-		}
-		reports_build_clear(&b);
-	}
+	s.resolver = resolver;
+	s.od = od;
+	for (size_t i = 0; i < p.n; i++)
+		failed |= reports_send_one(&s, p.items[i].domain, p.items[i].day);
+	for (size_t i = 0; i < d.n; i++)
+		failed |= reports_send_one(&s, d.names[i], day);
+	free(p.items);
 	free(d.names);
 	orgdomain_free(&od);
 	resolver_free(&resolver);
