@@ -7,6 +7,7 @@
 #   run.sh readers    DMARCGUARD REPORTS NSD_TOOL
 #   run.sh store-down DMARCGUARD REPORTS NSD_TOOL
 #   run.sh send       DMARCGUARD REPORTS NSD_TOOL
+#   run.sh retry      DMARCGUARD REPORTS NSD_TOOL
 #
 # readers: the report of none.example holds every recorded message and
 # nothing else (not the trusted network's, not the tempfailed one, none
@@ -22,6 +23,10 @@
 # and exits as told): a failing sendmail marks nothing sent and the next
 # run sends; reports.example's go to its own address and to the external
 # destination that authorises it (at most two); a third run sends nothing.
+# retry: a report that failed today is retried by tomorrow's run (the
+# attempts counted in the store); once ReportRetryDays have passed since
+# its first failure (the failure moved back in the store) it is given up
+# with one line while the other report is sent; then nothing is left.
 set -euo pipefail
 
 mode=$1 dmarcguard=$2 reports=$3 nsd_tool=$4
@@ -92,8 +97,8 @@ if [ "$mode" = store-down ]; then
 	exit 0
 fi
 
-if [ "$mode" = send ]; then
-	write_conf "$tmp/conf" "sqlite:$tmp/reports.db"
+# sendmail_stand_in - ReportSendmail that keeps each mail and exits as $tmp/sendmail.exit says
+sendmail_stand_in() {
 	cat >>"$tmp/conf" <<CONF
 ReportSendmail $tmp/sendmail -i -t
 CONF
@@ -107,6 +112,60 @@ exit \$(cat "$tmp/sendmail.exit")
 SH
 	chmod +x "$tmp/sendmail"
 	mkdir "$tmp/sent"
+}
+
+# sql DB QUERY - one value from the SQLite store (Perl's DBD::SQLite, independent of us)
+sql() {
+	perl -MDBI -e 'my $d = DBI->connect("dbi:SQLite:dbname=$ARGV[0]", "", "", { RaiseError => 1 });
+		my $v = $d->selectrow_array($ARGV[1]); print defined $v ? $v : ""' "$1" "$2"
+}
+
+if [ "$mode" = retry ]; then
+	write_conf "$tmp/conf" "sqlite:$tmp/reports.db"
+	echo "ReportRetryDays 3" >>"$tmp/conf"
+	sendmail_stand_in
+	printf 'From: Desk <desk@reports.example>\nTo: x@mx.test.example\nSubject: hi\nMessage-ID: <r1@reports.example>\nDate: Fri, 04 Dec 2026 10:00:00 +0000\n\nhello\n' >"$tmp/reports.eml"
+	cases+=("$tmp/reports.eml 198.51.100.7 mail.reports.example b@reports.example yes")
+	judge "$tmp/conf" >/dev/null
+	tomorrow=$(date -u -d tomorrow +%F)
+	echo 75 >"$tmp/sendmail.exit"
+	for run in 1 2; do
+		period=today
+		[ "$run" = 2 ] && period=$tomorrow
+		st=0; "$reports" -c "$tmp/conf" send --period "$period" >"$tmp/r$run.out" 2>&1 || st=$?
+		[ "$st" -eq 1 ] || { cat "$tmp/r$run.out"; fail "run $run: exit $st, want 1"; }
+		[ "$(grep -c 'not sent, trying on a later run' "$tmp/r$run.out")" -eq 2 ] \
+			|| { cat "$tmp/r$run.out"; fail "run $run: both reports should have failed"; }
+	done
+	db=$tmp/reports.db
+	[ "$(sql "$db" "SELECT min(attempts) || '-' || max(attempts) FROM delivery WHERE state = 'failed'")" = 2-2 ] \
+		|| fail "attempts after two runs: $(sql "$db" "SELECT group_concat(destination || ':' || state || ':' || attempts) FROM delivery")"
+	[ "$(sql "$db" "SELECT count(*) FROM report WHERE state = 'pending'")" = 2 ] || fail "two pending reports"
+	sql "$db" "SELECT reason FROM delivery WHERE policy_domain = 'none.example'" | grep -q 'exited with status 75' \
+		|| fail "the failure's reason is not kept"
+	# none.example's first failure four days ago: past ReportRetryDays 3
+	sql "$db" "UPDATE delivery SET first_failure = first_failure - 4 * 86400 WHERE policy_domain = 'none.example'" >/dev/null
+	echo 0 >"$tmp/sendmail.exit"
+	rm -f "$tmp"/sent/*
+	"$reports" -c "$tmp/conf" send --period "$tomorrow" >"$tmp/r3.out" 2>&1 || { cat "$tmp/r3.out"; fail "run 3"; }
+	cat "$tmp/r3.out"
+	[ "$(grep -c 'given up after 2 attempt(s) since .* (ReportRetryDays 3): .*status 75' "$tmp/r3.out")" -eq 1 ] \
+		|| fail "one give-up line for none.example"
+	grep -q '^reports.example: sent ' "$tmp/r3.out" || fail "the pending reports.example report was not retried"
+	[ "$(ls "$tmp"/sent/*.eml | wc -l)" -eq 1 ] || fail "want one mail: reports.example's"
+	[ "$(sql "$db" "SELECT state FROM delivery WHERE policy_domain = 'none.example'")" = given-up ] || fail "not given up"
+	[ "$(sql "$db" "SELECT count(*) FROM report WHERE state = 'done'")" = 2 ] || fail "both reports done"
+	rm -f "$tmp"/sent/*
+	"$reports" -c "$tmp/conf" send --period "$tomorrow" >"$tmp/r4.out" 2>&1 || fail "run 4"
+	"$reports" -c "$tmp/conf" send --period today >>"$tmp/r4.out" 2>&1 || fail "run 4"
+	[ -z "$(ls "$tmp/sent")" ] || { cat "$tmp/r4.out"; fail "something was sent again"; }
+	echo "retry: failures retried by a later period's run, given up after ReportRetryDays, nothing sent twice"
+	exit 0
+fi
+
+if [ "$mode" = send ]; then
+	write_conf "$tmp/conf" "sqlite:$tmp/reports.db"
+	sendmail_stand_in
 	printf 'From: Desk <desk@reports.example>\nTo: x@mx.test.example\nSubject: hi\nMessage-ID: <r1@reports.example>\nDate: Fri, 04 Dec 2026 10:00:00 +0000\n\nhello\n' >"$tmp/reports.eml"
 	cases+=("$tmp/reports.eml 198.51.100.7 mail.reports.example b@reports.example yes")
 	cases+=("$tmp/reports.eml 198.51.100.7 mail.reports.example b@reports.example yes")
