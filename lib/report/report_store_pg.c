@@ -132,8 +132,15 @@ prepare_schema(struct pg_store *s, const char **error_r)
 					 PGRES_TUPLES_OK, error_r)) == NULL)
 		return rollback(s);
 	PQclear(res);
-	if (report_store_pg_command(s, "CREATE TABLE IF NOT EXISTS dmarcguard_schema"
-				       " (version integer NOT NULL)", 0, NULL, error_r) < 0
+	/* a role that may only write rows must not need to create anything */
+	if ((res = report_store_pg_query(s, "SELECT to_regclass('dmarcguard_schema') IS NULL", 0,
+					 NULL, PGRES_TUPLES_OK, error_r)) == NULL)
+		return rollback(s);
+	version = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if ((version && report_store_pg_command(s, "CREATE TABLE dmarcguard_schema"
+						" (version integer NOT NULL)", 0, NULL,
+						error_r) < 0)
 	    || (res = report_store_pg_query(s, "SELECT max(version) FROM dmarcguard_schema", 0,
 					    NULL, PGRES_TUPLES_OK, error_r)) == NULL)
 		return rollback(s);
