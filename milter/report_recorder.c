@@ -21,6 +21,7 @@
 
 struct report_recorder {
 	char *uri;
+	char shown[512];		/* the uri for log lines, without a password */
 	pthread_t writer;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -48,7 +49,7 @@ log_drops(struct report_recorder *r, const char *why, int force)
 	if (s.dropped == r->logged_dropped || (!force && now - r->last_log < LOG_SECONDS))
 		return;
 	log_msg(LOG_WARNING, "report store %s: %llu record(s) dropped (in all: %llu dropped, %llu"
-		" with the queue full, %llu by the store; %llu written)%s%s", r->uri,
+		" with the queue full, %llu by the store; %llu written)%s%s", r->shown,
 		(unsigned long long)(s.dropped - r->logged_dropped), (unsigned long long)s.dropped,
 		(unsigned long long)s.dropped_full, (unsigned long long)s.dropped_store,
 		(unsigned long long)s.written, why != NULL ? ": " : "", why != NULL ? why : "");
@@ -131,6 +132,7 @@ report_recorder_new(const char *uri, unsigned queue_size, const char **error_r)
 		goto err;
 	}
 	r->size = queue_size;
+	report_store_uri_display(uri, r->shown, sizeof(r->shown));
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->wake, NULL);
 	if (pthread_create(&r->writer, NULL, writer_main, r) != 0) {

@@ -578,6 +578,33 @@ START_TEST(test_pg_future_schema)
 }
 END_TEST
 
+/* passwords kept out of log lines */
+static const struct {
+	const char *uri, *shown;
+} displays[] = {
+	{ "sqlite:/var/lib/dmarcguard/reports.db", "sqlite:/var/lib/dmarcguard/reports.db" },
+	{ "postgresql://dg:s3cret@db.example.net:5432/dmarc?sslmode=require",
+	  "postgresql://dg:***@db.example.net:5432/dmarc?sslmode=require" },
+	{ "postgres://dg@db.example.net/dmarc", "postgres://dg@db.example.net/dmarc" },
+	{ "postgresql://db.example.net/dmarc?user=dg&password=s3cret&sslmode=require",
+	  "postgresql://db.example.net/dmarc?user=dg&password=***&sslmode=require" },
+	{ "postgresql:host=db dbname=dmarc password = 's3 \\'x' user=dg",
+	  "postgresql:host=db dbname=dmarc password = *** user=dg" },
+	{ "postgresql:host=db passwordfile=/x password=abc", "postgresql:host=db passwordfile=/x password=***" },
+	{ "postgresql://a:b@h/d?password=c", "postgresql://a:***@h/d?password=***" },
+};
+
+START_TEST(test_uri_display)
+{
+	char buf[256];
+
+	report_store_uri_display(displays[_i].uri, buf, sizeof(buf));
+	ck_assert_str_eq(buf, displays[_i].shown);
+	report_store_uri_display(displays[_i].uri, buf, 12);	/* cut, still a string */
+	ck_assert_uint_eq(strlen(buf), 11);
+}
+END_TEST
+
 static void
 teardown(void)
 {
@@ -614,6 +641,7 @@ main(void)
 	tcase_add_test(tc, test_claim);
 	tcase_add_test(tc, test_claim_race);
 	tcase_add_test(tc, test_delivery);
+	tcase_add_loop_test(tc, test_uri_display, 0, TEST_ROWS(displays));
 	if (pg != NULL) {
 		tcase_add_test(tc, test_pg_reconnect);
 		tcase_add_test(tc, test_pg_future_schema);

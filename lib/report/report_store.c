@@ -5,6 +5,7 @@
  */
 #include "report_store.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +48,70 @@ report_store_uri_valid(const char *uri, const char **error_r)
 	const char *rest;
 
 	return find(uri, &rest, error_r) != NULL ? 0 : -1;
+}
+
+/* hide - append uri[from, to) to out, then "***" for uri[to, end) */
+static size_t
+hide(char *out, size_t size, size_t n, const char *from, const char *to)
+{
+	n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%.*s***", (int)(to - from), from);
+	return n;
+}
+
+/* value_end - the end of a conninfo or query value starting at v */
+static const char *
+value_end(const char *v, int query)
+{
+	if (!query && *v == '\'') {
+		for (v++; *v != '\0' && *v != '\''; v++)
+			if (*v == '\\' && v[1] != '\0')
+				v++;
+		return *v == '\'' ? v + 1 : v;
+	}
+	while (*v != '\0' && (query ? *v != '&' : *v != ' ' && *v != '\t'))
+		v++;
+	return v;
+}
+
+void
+report_store_uri_display(const char *uri, char *buf, size_t size)
+{
+	const char *p = uri, *auth = strstr(uri, "://"), *q;
+	size_t n = 0;
+	int query = auth != NULL;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (auth != NULL) {
+		const char *end = auth + 3 + strcspn(auth + 3, "/?"), *at = NULL, *colon;
+
+		for (q = auth + 3; q < end; q++)
+			if (*q == '@')
+				at = q;
+		colon = at != NULL ? memchr(auth + 3, ':', (size_t)(at - auth - 3)) : NULL;
+		if (colon != NULL) {
+			n = hide(buf, size, n, p, colon + 1);
+			p = at;
+		}
+	}
+	while ((q = strstr(p, "password")) != NULL) {
+		const char *v = q + strlen("password");
+
+		while (*v == ' ')
+			v++;
+		if (*v != '=' || (q > uri && (q[-1] == '_' || isalnum((unsigned char)q[-1])))) {
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%.*s",
+					      (int)(v - p), p);
+			p = v;
+			continue;
+		}
+		for (v++; *v == ' '; v++)
+			;
+		n = hide(buf, size, n, p, v);
+		p = value_end(v, query);
+	}
+	snprintf(buf + (n < size ? n : size - 1), n < size ? size - n : 1, "%s", p);
 }
 
 struct report_store *

@@ -184,6 +184,12 @@ void report_store_close(struct report_store **store);
 
 /* report_store_uri_valid - 0 when uri names a known back end, else -1 with *error_r */
 int report_store_uri_valid(const char *uri, const char **error_r);
+/*
+ * report_store_uri_display - uri for a log line: a password in it
+ * (user:PASSWORD@ of a URI, password=VALUE in a query or a key=value
+ * conninfo) replaced by "***"; cut to size
+ */
+void report_store_uri_display(const char *uri, char *buf, size_t size);
 
 /* The back ends: SQLite (report_store_sqlite*.c), PostgreSQL (report_store_pg*.c) */
 extern const struct report_store_ops report_store_sqlite_ops;
