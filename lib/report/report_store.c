@@ -159,7 +159,19 @@ int
 report_store_claim(struct report_store *s, const char *domain, int64_t day, const char *owner,
 		   int64_t now, int64_t stale_before, enum report_claim *r, const char **error_r)
 {
-	return s->ops->claim(s, domain, day, owner, now, stale_before, r, error_r);
+	enum report_state state;
+	int taken = 0;
+
+	if (s->ops->claim(s, domain, day, owner, now, stale_before, &taken, error_r) < 0)
+		return -1;
+	if (taken) {
+		*r = REPORT_CLAIM_TAKEN;
+		return 0;
+	}
+	if (s->ops->state(s, domain, day, &state, error_r) < 0)
+		return -1;
+	*r = state == REPORT_STATE_DONE ? REPORT_CLAIM_DONE : REPORT_CLAIM_BUSY;
+	return 0;
 }
 
 int
@@ -167,7 +179,15 @@ report_store_finish(struct report_store *s, const char *domain, int64_t day, con
 		    enum report_state state, const char *report_id, int64_t now,
 		    const char **error_r)
 {
-	return s->ops->finish(s, domain, day, owner, state, report_id, now, error_r);
+	int changed = 1;
+
+	if (s->ops->finish(s, domain, day, owner, state, report_id, now, &changed, error_r) < 0)
+		return -1;
+	if (!changed) {
+		*error_r = "report store: the claim on the report was taken over by another sender";
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -202,7 +222,8 @@ int
 report_store_mark_sent(struct report_store *s, const char *domain, int64_t day,
 		       const char *report_id, int64_t now, const char **error_r)
 {
-	return s->ops->finish(s, domain, day, NULL, REPORT_STATE_DONE, report_id, now, error_r);
+	return report_store_finish(s, domain, day, NULL, REPORT_STATE_DONE, report_id, now,
+				   error_r);
 }
 
 int

@@ -102,12 +102,14 @@ struct report_store_ops {
 	int (*aggregate)(struct report_store *store, const char *domain, int64_t day,
 			 struct report_policy *policy_r, report_store_row_fn *fn, void *ctx,
 			 const char **error_r);
+	/* *taken_r 1 when the row was inserted or taken over (the rest is report_store.c's) */
 	int (*claim)(struct report_store *store, const char *domain, int64_t day,
-		     const char *owner, int64_t now, int64_t stale_before, enum report_claim *r,
+		     const char *owner, int64_t now, int64_t stale_before, int *taken_r,
 		     const char **error_r);
+	/* *changed_r 0 when owner (not NULL) no longer held the claim */
 	int (*finish)(struct report_store *store, const char *domain, int64_t day,
 		      const char *owner, enum report_state state, const char *report_id,
-		      int64_t now, const char **error_r);
+		      int64_t now, int *changed_r, const char **error_r);
 	int (*state)(struct report_store *store, const char *domain, int64_t day,
 		     enum report_state *state_r, const char **error_r);
 	int (*pending)(struct report_store *store, int64_t before_day, report_store_pending_fn *fn,

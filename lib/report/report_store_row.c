@@ -6,7 +6,9 @@
  */
 #include "report_store_row.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const state_names[] = {
@@ -142,4 +144,49 @@ report_store_row_delivery_parse(const char *word)
 		if (strcmp(word, delivery_names[i]) == 0)
 			return (enum report_delivery_state)i;
 	return REPORT_DELIVERY_NONE;
+}
+
+/* report_store_row_number - v in decimal */
+const char *
+report_store_row_number(char *buf, size_t size, int64_t v)
+{
+	snprintf(buf, size, "%" PRId64, v);
+	return buf;
+}
+
+/* report_store_row_delivery_fill - key and columns of d, in table order */
+void
+report_store_row_delivery_fill(struct report_store_delivery_row *row, const char *domain,
+			       int64_t day, const struct report_delivery *d)
+{
+	int i = 0;
+
+	row->values[i++] = domain;
+	row->values[i++] = report_store_row_number(row->day, sizeof(row->day), day);
+	row->values[i++] = d->destination;
+	row->values[i++] = report_store_row_delivery_name(d->state);
+	row->values[i++] = report_store_row_number(row->attempts, sizeof(row->attempts),
+						   d->attempts);
+	row->values[i++] = report_store_row_number(row->first_failure, sizeof(row->first_failure),
+						   d->first_failure);
+	row->values[i++] = report_store_row_number(row->last_failure, sizeof(row->last_failure),
+						   d->last_failure);
+	row->values[i++] = d->reason;
+	row->values[i++] = d->report_id;
+	row->values[i++] = report_store_row_number(row->sent_time, sizeof(row->sent_time),
+						   d->sent_time);
+}
+
+/* report_store_row_delivery_read - the columns after the key into *d */
+void
+report_store_row_delivery_read(const char *const cols[REPORT_STORE_DELIVERY_COUNT],
+			       struct report_delivery *d)
+{
+	d->state = report_store_row_delivery_parse(cols[0]);
+	d->attempts = (unsigned)strtoul(cols[1], NULL, 10);
+	d->first_failure = strtoll(cols[2], NULL, 10);
+	d->last_failure = strtoll(cols[3], NULL, 10);
+	copy(d->reason, sizeof(d->reason), cols[4]);
+	copy(d->report_id, sizeof(d->report_id), cols[5]);
+	d->sent_time = strtoll(cols[6], NULL, 10);
 }

@@ -9,9 +9,10 @@
 #include "report_store_row.h"
 #include "report_store_sqlite.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+
+#define number report_store_row_number
 
 /* step_done - run a statement that returns no row; 0 or -1 */
 static int
@@ -23,17 +24,9 @@ step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what, const char
 	return rc == SQLITE_DONE ? 0 : report_store_sqlite_fail(s, what, error_r);
 }
 
-/* number - an integer as decimal text in buf */
-static const char *
-number(char *buf, size_t size, int64_t v)
-{
-	snprintf(buf, size, "%" PRId64, v);
-	return buf;
-}
-
 int
 report_store_sqlite_state_get(struct report_store *base, const char *domain, int64_t day,
-			  enum report_state *state_r, const char **error_r)
+			      enum report_state *state_r, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24];
@@ -45,8 +38,8 @@ report_store_sqlite_state_get(struct report_store *base, const char *domain, int
 					" AND day = ?2", &st, v, 2, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(st);
-	*state_r = rc == SQLITE_ROW ? report_store_row_state_parse(report_store_sqlite_text(st, 0))
-		: REPORT_STATE_NONE;
+	*state_r = rc == SQLITE_ROW
+		? report_store_row_state_parse(report_store_sqlite_text(st, 0)) : REPORT_STATE_NONE;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return report_store_sqlite_fail(s, "reading the report state", error_r);
@@ -55,14 +48,13 @@ report_store_sqlite_state_get(struct report_store *base, const char *domain, int
 
 int
 report_store_sqlite_state_claim(struct report_store *base, const char *domain, int64_t day,
-			  const char *owner, int64_t now, int64_t stale_before,
-			  enum report_claim *r, const char **error_r)
+				const char *owner, int64_t now, int64_t stale_before,
+				int *taken_r, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24], t[24], stale[24];
 	const char *v[] = { domain, number(d, sizeof(d), day), owner, number(t, sizeof(t), now),
 			    number(stale, sizeof(stale), stale_before) };
-	enum report_state state;
 	sqlite3_stmt *st;
 
 	if (report_store_sqlite_prepare(s, "INSERT INTO report (policy_domain, day, state, owner,"
@@ -73,20 +65,15 @@ report_store_sqlite_state_claim(struct report_store *base, const char *domain, i
 					" AND claimed_at < ?5)", &st, v, 5, error_r) < 0
 	    || step_done(s, st, "claiming the report", error_r) < 0)
 		return -1;
-	if (sqlite3_changes(s->db) == 1) {
-		*r = REPORT_CLAIM_TAKEN;
-		return 0;
-	}
-	if (report_store_sqlite_state_get(base, domain, day, &state, error_r) < 0)
-		return -1;
-	*r = state == REPORT_STATE_DONE ? REPORT_CLAIM_DONE : REPORT_CLAIM_BUSY;
+	*taken_r = sqlite3_changes(s->db) == 1;
 	return 0;
 }
 
 int
 report_store_sqlite_state_finish(struct report_store *base, const char *domain, int64_t day,
-			   const char *owner, enum report_state state, const char *report_id,
-			   int64_t now, const char **error_r)
+				 const char *owner, enum report_state state,
+				 const char *report_id, int64_t now, int *changed_r,
+				 const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24], t[24];
@@ -95,32 +82,26 @@ report_store_sqlite_state_finish(struct report_store *base, const char *domain, 
 			    owner };
 	sqlite3_stmt *st;
 
-	if (owner == NULL) {
-		if (report_store_sqlite_prepare(s, "INSERT INTO report (policy_domain, day, state,"
-						" owner, claimed_at, report_id, sent_time) VALUES"
-						" (?1, ?2, ?3, '', 0, ?4, ?5) ON CONFLICT"
-						" (policy_domain, day) DO UPDATE SET state = ?3,"
-						" owner = '', report_id = ?4, sent_time = ?5",
-						&st, v, 5, error_r) < 0)
-			return -1;
-		return step_done(s, st, "setting the report state", error_r);
-	}
-	if (report_store_sqlite_prepare(s, "UPDATE report SET state = ?3, owner = '',"
-					" report_id = ?4, sent_time = ?5 WHERE policy_domain = ?1"
-					" AND day = ?2 AND state = 'sending' AND owner = ?6",
-					&st, v, 6, error_r) < 0
+	/* without an owner: whoever holds it; with one: only while it still does */
+	if (report_store_sqlite_prepare(s, owner == NULL
+					? "INSERT INTO report (policy_domain, day, state, owner,"
+					  " claimed_at, report_id, sent_time) VALUES (?1, ?2, ?3,"
+					  " '', 0, ?4, ?5) ON CONFLICT (policy_domain, day) DO"
+					  " UPDATE SET state = ?3, owner = '', report_id = ?4,"
+					  " sent_time = ?5"
+					: "UPDATE report SET state = ?3, owner = '', report_id = ?4,"
+					  " sent_time = ?5 WHERE policy_domain = ?1 AND day = ?2"
+					  " AND state = 'sending' AND owner = ?6",
+					&st, v, owner == NULL ? 5 : 6, error_r) < 0
 	    || step_done(s, st, "setting the report state", error_r) < 0)
 		return -1;
-	if (sqlite3_changes(s->db) != 1) {
-		*error_r = "sqlite: the claim on the report was taken over by another sender";
-		return -1;
-	}
+	*changed_r = sqlite3_changes(s->db) == 1;
 	return 0;
 }
 
 int
 report_store_sqlite_state_pending(struct report_store *base, int64_t before_day,
-			    report_store_pending_fn *fn, void *ctx, const char **error_r)
+				  report_store_pending_fn *fn, void *ctx, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24];
@@ -142,32 +123,27 @@ report_store_sqlite_state_pending(struct report_store *base, int64_t before_day,
 }
 
 int
-report_store_sqlite_state_delivery_get(struct report_store *base, const char *domain, int64_t day,
-				 const char *destination, struct report_delivery *d_r,
-				 const char **error_r)
+report_store_sqlite_state_delivery_get(struct report_store *base, const char *domain,
+				       int64_t day, const char *destination,
+				       struct report_delivery *d_r, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24];
 	const char *v[] = { domain, number(d, sizeof(d), day), destination };
+	const char *cols[REPORT_STORE_DELIVERY_COUNT];
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(d_r, 0, sizeof(*d_r));
 	snprintf(d_r->destination, sizeof(d_r->destination), "%s", destination);
-	if (report_store_sqlite_prepare(s, "SELECT state, attempts, first_failure, last_failure,"
-					" reason, report_id, sent_time FROM delivery"
+	if (report_store_sqlite_prepare(s, "SELECT " REPORT_STORE_DELIVERY_COLUMNS " FROM delivery"
 					" WHERE policy_domain = ?1 AND day = ?2 AND destination = ?3",
 					&st, v, 3, error_r) < 0)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		d_r->state = report_store_row_delivery_parse(report_store_sqlite_text(st, 0));
-		d_r->attempts = (unsigned)sqlite3_column_int64(st, 1);
-		d_r->first_failure = sqlite3_column_int64(st, 2);
-		d_r->last_failure = sqlite3_column_int64(st, 3);
-		snprintf(d_r->reason, sizeof(d_r->reason), "%s", report_store_sqlite_text(st, 4));
-		snprintf(d_r->report_id, sizeof(d_r->report_id), "%s",
-			 report_store_sqlite_text(st, 5));
-		d_r->sent_time = sqlite3_column_int64(st, 6);
+		for (int i = 0; i < REPORT_STORE_DELIVERY_COUNT; i++)
+			cols[i] = report_store_sqlite_text(st, i);
+		report_store_row_delivery_read(cols, d_r);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -176,23 +152,19 @@ report_store_sqlite_state_delivery_get(struct report_store *base, const char *do
 }
 
 int
-report_store_sqlite_state_delivery_put(struct report_store *base, const char *domain, int64_t day,
-				 const struct report_delivery *dl, const char **error_r)
+report_store_sqlite_state_delivery_put(struct report_store *base, const char *domain,
+				       int64_t day, const struct report_delivery *dl,
+				       const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char d[24], a[24], ff[24], lf[24], t[24];
-	const char *v[] = { domain, number(d, sizeof(d), day), dl->destination,
-			    report_store_row_delivery_name(dl->state),
-			    number(a, sizeof(a), dl->attempts),
-			    number(ff, sizeof(ff), dl->first_failure),
-			    number(lf, sizeof(lf), dl->last_failure), dl->reason, dl->report_id,
-			    number(t, sizeof(t), dl->sent_time) };
+	struct report_store_delivery_row row;
 	sqlite3_stmt *st;
 
+	report_store_row_delivery_fill(&row, domain, day, dl);
 	if (report_store_sqlite_prepare(s, "INSERT OR REPLACE INTO delivery (policy_domain, day,"
-					" destination, state, attempts, first_failure, last_failure,"
-					" reason, report_id, sent_time) VALUES (?1, ?2, ?3, ?4, ?5,"
-					" ?6, ?7, ?8, ?9, ?10)", &st, v, 10, error_r) < 0)
+					" destination, " REPORT_STORE_DELIVERY_COLUMNS ") VALUES"
+					" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st,
+					row.values, 10, error_r) < 0)
 		return -1;
 	return step_done(s, st, "writing a delivery", error_r);
 }

@@ -37,19 +37,21 @@ int report_store_pg_command(struct pg_store *s, const char *sql, int n,
 
 /* The report states and deliveries (report_store_pg_state.c) */
 int report_store_pg_state_claim(struct report_store *store, const char *domain, int64_t day,
-			  const char *owner, int64_t now, int64_t stale_before,
-			  enum report_claim *r, const char **error_r);
+				const char *owner, int64_t now, int64_t stale_before, int *taken_r,
+				const char **error_r);
 int report_store_pg_state_finish(struct report_store *store, const char *domain, int64_t day,
-			   const char *owner, enum report_state state, const char *report_id,
-			   int64_t now, const char **error_r);
-int report_store_pg_state_get(struct report_store *store, const char *domain, int64_t day,
-			  enum report_state *state_r, const char **error_r);
-int report_store_pg_state_pending(struct report_store *store, int64_t before_day,
-			    report_store_pending_fn *fn, void *ctx, const char **error_r);
-int report_store_pg_state_delivery_get(struct report_store *store, const char *domain, int64_t day,
-				 const char *destination, struct report_delivery *d_r,
+				 const char *owner, enum report_state state,
+				 const char *report_id, int64_t now, int *changed_r,
 				 const char **error_r);
-int report_store_pg_state_delivery_put(struct report_store *store, const char *domain, int64_t day,
-				 const struct report_delivery *d, const char **error_r);
+int report_store_pg_state_get(struct report_store *store, const char *domain, int64_t day,
+			      enum report_state *state_r, const char **error_r);
+int report_store_pg_state_pending(struct report_store *store, int64_t before_day,
+				  report_store_pending_fn *fn, void *ctx, const char **error_r);
+int report_store_pg_state_delivery_get(struct report_store *store, const char *domain,
+				       int64_t day, const char *destination,
+				       struct report_delivery *d_r, const char **error_r);
+int report_store_pg_state_delivery_put(struct report_store *store, const char *domain,
+				       int64_t day, const struct report_delivery *d,
+				       const char **error_r);
 
 #endif

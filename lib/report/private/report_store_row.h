@@ -39,6 +39,25 @@ struct report_store_row {
 	char reasons[REPORT_REASON_MAX * (REPORT_COMMENT_SIZE + 24)];
 };
 
+/* The delivery table's columns after the key (policy_domain, day, destination) */
+#define REPORT_STORE_DELIVERY_COLUMNS "state, attempts, first_failure, last_failure, reason," \
+	" report_id, sent_time"
+#define REPORT_STORE_DELIVERY_COUNT 7
+
+/* A delivery's row: the key and REPORT_STORE_DELIVERY_COLUMNS, as text */
+struct report_store_delivery_row {
+	const char *values[3 + REPORT_STORE_DELIVERY_COUNT];
+	char day[24], attempts[24], first_failure[24], last_failure[24], sent_time[24];
+};
+
+/* report_store_row_number - v as decimal text in buf (at least 24 bytes), which it returns */
+const char *report_store_row_number(char *buf, size_t size, int64_t v);
+/* report_store_row_delivery_fill - the values of d's row under domain and day */
+void report_store_row_delivery_fill(struct report_store_delivery_row *row, const char *domain,
+				    int64_t day, const struct report_delivery *d);
+/* report_store_row_delivery_read - REPORT_STORE_DELIVERY_COLUMNS (texts) into *d */
+void report_store_row_delivery_read(const char *const cols[REPORT_STORE_DELIVERY_COUNT],
+				    struct report_delivery *d);
 /* report_store_row_fill - the values of r's row as written by host; -1: too large */
 int report_store_row_fill(struct report_store_row *row, const char *host,
 			  const struct report_record *r);
