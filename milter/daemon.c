@@ -209,6 +209,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	struct socket_claim claim = { 0 };
 	struct runtime *rt;
 	struct metrics_server *metrics_server = NULL;
+	struct metrics_sample_sources sample_sources = { NULL, NULL };
 	int metrics_fd = -1;
 	pthread_t reloader;
 	char error[1024], pid_file[512], socket_spec[512];
@@ -297,8 +298,9 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	rt->metrics = reload_args.metrics;
 	runtime_install(rt);
 	if (metrics_fd >= 0) {
-		metrics_set_sampler(reload_args.metrics, metrics_sample_daemon,
-				    reload_args.resolver);
+		sample_sources.resolver = reload_args.resolver;
+		sample_sources.recorder = reload_args.recorder;
+		metrics_set_sampler(reload_args.metrics, metrics_sample_daemon, &sample_sources);
 		metrics_server = metrics_server_start(metrics_fd, reload_args.metrics, &why);
 		metrics_fd = -1;	/* taken over */
 		if (metrics_server == NULL) {
@@ -321,7 +323,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	runtime_shutdown();
-	metrics_server_stop(&metrics_server);	/* its sampler reads the resolver */
+	metrics_server_stop(&metrics_server);	/* its sampler reads resolver and recorder */
 	/* Sessions libmilter dropped never reach their close callback; a
 	 * callback may still run on one of its workers and use the resolver. */
 	if (admission_connections() == 0 && admission_verdicts() == 0) {
@@ -343,8 +345,8 @@ fail:
 	socket_claim_release(socket_spec, &claim, error, sizeof(error));
 	config_unref(&config);
 	runtime_shutdown();
+	metrics_server_stop(&metrics_server);	/* its sampler reads the recorder */
 	report_recorder_free(&reload_args.recorder, NULL);
-	metrics_server_stop(&metrics_server);
 	if (metrics_fd >= 0)
 		close(metrics_fd);
 	resolver_free(&reload_args.resolver);

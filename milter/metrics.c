@@ -56,8 +56,12 @@ static const char *const arc_values[] = { "none", "pass", "fail", NULL };
 static const char *const reload_values[] = { "ok", "failed", NULL };
 static const char *const http_values[] = { "200", "404", "405", "500", NULL };
 static const char *const dns_values[] = { "answer", "nxdomain", "nodata", "tempfail", NULL };
+static const char *const record_values[] = { "written", "queue-full", "store-failed", "unfit",
+					     NULL };
 
-enum set_id { NO_LABEL, ACTION, REASON, DMARC, AUTH, PUBLISHED, OVERRIDE, RELOAD, HTTP, DNS, ARC };
+enum set_id {
+	NO_LABEL, ACTION, REASON, DMARC, AUTH, PUBLISHED, OVERRIDE, RELOAD, HTTP, DNS, ARC, RECORD,
+};
 
 static const struct label_set label_sets[] = {
 	[NO_LABEL] = { NULL, NULL },
@@ -71,6 +75,7 @@ static const struct label_set label_sets[] = {
 	[HTTP] = { "code", http_values },
 	[DNS] = { "result", dns_values },
 	[ARC] = { "result", arc_values },
+	[RECORD] = { "outcome", record_values },
 };
 
 struct metric {
@@ -117,6 +122,9 @@ static const struct metric metric_table[METRICS_ID_COUNT] = {
 		NO_LABEL, "DNS look-ups whose deadline passed (DNSTimeout)" },
 	[METRICS_DNS_IN_FLIGHT] = { "dmarcguard_dns_lookups_in_flight", "gauge", NO_LABEL,
 		NO_LABEL, "DNS look-ups waiting for an answer now" },
+	[METRICS_REPORT_RECORDS] = { "dmarcguard_report_records_total", "counter", RECORD,
+		NO_LABEL, "Aggregate report records (ReportStore): written to the store, or"
+		" dropped because the queue was full, the store failed, or the record was unfit" },
 };
 
 /* Histogram bounds in microseconds, and the same as Prometheus "le" text. */

@@ -50,6 +50,7 @@ enum metrics_id {
 	METRICS_DNS_UPSTREAM,
 	METRICS_DNS_TIMEOUTS,
 	METRICS_DNS_IN_FLIGHT,
+	METRICS_REPORT_RECORDS,		/* outcome: written, queue-full, store-failed, unfit */
 	METRICS_ID_COUNT
 };
 

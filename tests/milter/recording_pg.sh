@@ -11,8 +11,9 @@
 # run sends nothing.
 # restart: PostgreSQL is stopped while mail flows: every message is
 # answered as ever, the records of that time are dropped and counted in
-# the daemon's log; after PostgreSQL starts again the daemon records
-# again, and the store holds exactly what came before and after.
+# the daemon's log and its metrics (dmarcguard_report_records_total);
+# after PostgreSQL starts again the daemon records again, and the store
+# holds exactly what came before and after.
 # Exit 77 when the postgresql package is not installed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,9 +36,11 @@ cat >"$pgdir/sendmail" <<SH
 cat >"\$(mktemp "$pgdir/sent/mail.XXXXXX")"
 SH
 chmod +x "$pgdir/sendmail"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export HARNESS_EXTRA_CONFIG="ReportStore $PG_URI
 ReportFrom dmarc-reports@mx.milter-test.example
-ReportSendmail $pgdir/sendmail"
+ReportSendmail $pgdir/sendmail
+MetricsSocket inet:$port@127.0.0.1"
 . "$here/harness.sh"
 harness_start "$daemon" "$nsd_tool"
 trap stop_all EXIT
@@ -141,6 +144,11 @@ sleep 6		# the writer opens the store again at most 5 s after its last try
 traffic C 12 "$sock"
 wait_rows $((2 * a))
 kill -0 "$daemon_pid" || { echo "the daemon died"; exit 1; }
+metrics=$(curl -sS --max-time 10 "http://127.0.0.1:$port/metrics")
+for want in "written\"} $((2 * a))" "store-failed\"} $a" "queue-full\"} 0"; do
+	grep -q "^dmarcguard_report_records_total{outcome=\"$want\$" <<<"$metrics" \
+		|| { echo "metrics lack outcome=\"$want:"; grep report_records <<<"$metrics"; exit 1; }
+done
 kill "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null || true
 daemon_pid=
