@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# with_pg.sh - run a command with a private PostgreSQL cluster
-# (tests/e2e/lib/postgres_instance.sh) and DMARCGUARD_TEST_PG set to its
-# conninfo ("postgresql:host=... dbname=reports"), then stop the cluster.
-# Exit 77 (skipped) when the PostgreSQL binaries are not installed.
-#   with_pg.sh COMMAND [ARG...]
+# with_pg.sh - run programs one after the other with a private PostgreSQL
+# cluster (tests/e2e/lib/postgres_instance.sh) and DMARCGUARD_TEST_PG set
+# to its conninfo ("postgresql:host=... dbname=reports"), then stop the
+# cluster. Exit 77 (skipped) when the PostgreSQL binaries are not
+# installed; otherwise 1 when a program failed.
+#   with_pg.sh PROGRAM...
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../e2e/lib/postgres_instance.sh"
@@ -11,4 +12,7 @@ pg_instance_available || { echo "postgresql is not installed: skipped"; exit 77;
 dir=$(mktemp -d /tmp/dmarcguard-pg.XXXXXX)
 trap 'pg_instance_stop; rm -rf "$dir"' EXIT
 pg_instance_start "$dir/pg"
-DMARCGUARD_TEST_PG="postgresql:$PG_CONNINFO" "$@"
+export DMARCGUARD_TEST_PG="postgresql:$PG_CONNINFO"
+for program in "$@"; do
+	"$program"
+done
