@@ -295,6 +295,40 @@ START_TEST(test_pg_reconnect)
 }
 END_TEST
 
+/* the same database as postgresql:// and postgres:// URIs (with_pg.sh gives "//...") */
+START_TEST(test_pg_uri_forms)
+{
+	const char *rest = getenv("DMARCGUARD_TEST_PG_URI"), *why = NULL;
+	char uri[1024], error[512];
+	struct report_store *st = report_store_fixture_open(), *other;
+	struct report_record r[] = {
+		REC(T(1), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+	};
+	struct report_policy pol;
+	struct report_store_fixture_seen seen = { 0 };
+
+	ck_assert_ptr_nonnull(rest);
+	ck_assert_int_eq(report_store_append(st, r, 1, &why), 0);
+	report_store_close(&st);
+	snprintf(uri, sizeof(uri), "postgresql:%s", rest);
+	other = report_store_open(uri, error, sizeof(error));
+	ck_assert_msg(other != NULL, "%s: %s", uri, error);
+	ck_assert_int_eq(report_store_append(other, r, 1, &why), 0);
+	report_store_close(&other);
+	snprintf(uri, sizeof(uri), "postgres:%s", rest);
+	other = report_store_open(uri, error, sizeof(error));
+	ck_assert_msg(other != NULL, "%s: %s", uri, error);
+	ck_assert_int_eq(report_store_aggregate(other, "a.example", DAY, &pol, COLLECT, &seen, &why),
+			 0);
+	ck_assert_int_eq(seen.total, 2);
+	report_store_close(&other);
+	/* a server that is not there: an error, not a wait */
+	ck_assert_ptr_null(report_store_open("postgresql:host=/nonexistent-dmarcguard dbname=x",
+					     error, sizeof(error)));
+	ck_assert_msg(strstr(error, "postgresql: connecting: ") == error, "%s", error);
+}
+END_TEST
+
 /* a schema newer than this program is refused (PostgreSQL) */
 START_TEST(test_pg_future_schema)
 {
@@ -352,6 +386,7 @@ main(void)
 	if (report_store_fixture_pg() != NULL) {
 		tcase_add_test(tc, test_pg_reconnect);
 		tcase_add_test(tc, test_pg_future_schema);
+		tcase_add_test(tc, test_pg_uri_forms);
 	} else {
 		tcase_add_loop_test(tc, test_bad_uri, 0, TEST_ROWS(bad_uris));
 		tcase_add_test(tc, test_future_schema);
