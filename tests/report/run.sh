@@ -141,6 +141,9 @@ if [ "$mode" = retry ]; then
 	[ "$(sql "$db" "SELECT min(attempts) || '-' || max(attempts) FROM delivery WHERE state = 'failed'")" = 2-2 ] \
 		|| fail "attempts after two runs: $(sql "$db" "SELECT group_concat(destination || ':' || state || ':' || attempts) FROM delivery")"
 	[ "$(sql "$db" "SELECT count(*) FROM report WHERE state = 'pending'")" = 2 ] || fail "two pending reports"
+	"$reports" -c "$tmp/conf" show --period today --json >"$tmp/show.json"
+	[ "$(perl -MJSON::PP -e 'local $/; print join " ", map { "$_->{domain}:$_->{report}" } @{decode_json(<STDIN>)}' <"$tmp/show.json")" \
+		= "none.example:pending reports.example:pending" ] || { cat "$tmp/show.json"; fail "show: the reports' state"; }
 	sql "$db" "SELECT reason FROM delivery WHERE policy_domain = 'none.example'" | grep -q 'exited with status 75' \
 		|| fail "the failure's reason is not kept"
 	# none.example's first failure four days ago: past ReportRetryDays 3

@@ -14,6 +14,7 @@ struct show {
 	FILE *out;
 	int json;
 	uint64_t messages, failing;
+	enum report_state report;	/* the domain's report for the day */
 	int first_source;
 	/* collected before printing the domain's summary line */
 	struct report_record *fails;
@@ -65,6 +66,19 @@ collect(const struct report_record *rec, uint64_t count, void *ctx)
 	return 0;
 }
 
+/* state_word - the report's state as show prints it */
+static const char *
+state_word(enum report_state state)
+{
+	switch (state) {
+	case REPORT_STATE_SENDING: return "sending";
+	case REPORT_STATE_PENDING: return "pending";
+	case REPORT_STATE_DONE: return "done";
+	case REPORT_STATE_NONE: break;
+	}
+	return "not sent";
+}
+
 static void
 print_domain(struct show *s, const char *domain, const char *date, int first)
 {
@@ -79,12 +93,14 @@ print_domain(struct show *s, const char *domain, const char *date, int first)
 				report_record_disposition_name(r->disposition), r->spf_result,
 				r->spf_domain, r->dkim_count);
 		}
+		fprintf(s->out, "  report: %s\n", state_word(s->report));
 		return;
 	}
 	fprintf(s->out, "%s{\"domain\":", first ? "" : ",");
 	json_string(s->out, domain);
 	fprintf(s->out, ",\"day\":\"%s\",\"messages\":%" PRIu64 ",\"failing\":%" PRIu64
-		",\"sources\":[", date, s->messages, s->failing);
+		",\"report\":\"%s\",\"sources\":[", date, s->messages, s->failing,
+		state_word(s->report));
 	for (size_t i = 0; i < s->n; i++) {
 		const struct report_record *r = &s->fails[i];
 
@@ -136,7 +152,8 @@ reports_show(struct report_store *store, int64_t day, const char *domain, int js
 	     line = strtok_r(NULL, "\n", &save)) {
 		s.messages = s.failing = 0;
 		s.n = 0;
-		if (report_store_aggregate(store, line, day, &pol, collect, &s, error_r) < 0) {
+		if (report_store_aggregate(store, line, day, &pol, collect, &s, error_r) < 0
+		    || report_store_state(store, line, day, &s.report, error_r) < 0) {
 			rc = -1;
 			break;
 		}
