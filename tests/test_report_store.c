@@ -342,6 +342,29 @@ START_TEST(test_pg_future_schema)
 }
 END_TEST
 
+/* a batch larger than the writer's (256) and than a PostgreSQL INSERT's (64 rows) */
+START_TEST(test_big_batch)
+{
+	enum { N = 300 };
+	const char *why = NULL;
+	struct report_store *st = report_store_fixture_open();
+	static struct report_record r[N];
+	struct report_policy pol;
+	struct report_store_fixture_seen seen = { 0 };
+
+	for (int i = 0; i < N; i++)
+		r[i] = REC(T(i), "a.example", i % 2 ? "192.0.2.1" : "192.0.2.2", "a.example",
+			   "a.example s pass", "pass", "pass", "");
+	ck_assert_int_eq(report_store_append(st, r, N, &why), 0);
+	ck_assert_int_eq(report_store_aggregate(st, "a.example", DAY, &pol, COLLECT, &seen, &why), 0);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_int_eq(seen.counts[0], N / 2);
+	ck_assert_int_eq(seen.total, N);
+	ck_assert_int_eq(COUNT("SELECT count(*) FROM message"), N);
+	report_store_close(&st);
+}
+END_TEST
+
 /* passwords kept out of log lines */
 static const struct {
 	const char *uri, *shown;
@@ -382,6 +405,7 @@ main(void)
 	tcase_add_test(tc, test_aggregate);
 	tcase_add_test(tc, test_sent_and_expire);
 	tcase_add_test(tc, test_two_hosts);
+	tcase_add_test(tc, test_big_batch);
 	tcase_add_loop_test(tc, test_uri_display, 0, TEST_ROWS(displays));
 	if (report_store_fixture_pg() != NULL) {
 		tcase_add_test(tc, test_pg_reconnect);

@@ -252,7 +252,8 @@ insert_chunk(struct pg_store *s, const struct report_record *recs, size_t n,
 {
 	struct report_store_row *rows = s->rows;
 	const char *values[CHUNK * REPORT_STORE_ROW_COUNT];
-	char sql[CHUNK * REPORT_STORE_ROW_COUNT * 7 + 256];
+	/* per value at most ", ($NNNN)" (10 bytes), and the column list */
+	char sql[CHUNK * REPORT_STORE_ROW_COUNT * 10 + sizeof(REPORT_STORE_ROW_COLUMNS) + 64];
 	size_t len, k = 0;
 
 	len = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO message (" REPORT_STORE_ROW_COLUMNS
@@ -267,6 +268,10 @@ insert_chunk(struct pg_store *s, const struct report_record *recs, size_t n,
 			len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s$%zu%s",
 						c == 0 ? (i == 0 ? "(" : ", (") : ", ", k + 1,
 						c == REPORT_STORE_ROW_COUNT - 1 ? ")" : "");
+			if (len >= sizeof(sql)) {	/* cannot happen with the size above */
+				*error_r = "postgresql: the INSERT does not fit its buffer";
+				return -1;
+			}
 		}
 	}
 	return report_store_pg_command(s, sql, (int)k, values, error_r);
