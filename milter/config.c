@@ -6,6 +6,7 @@
  * read-only and its reference count atomic.
  */
 #include "config.h"
+#include "config_compat.h"
 #include "config_file.h"
 #include "config_table.h"
 #include "lookalike.h"
@@ -28,6 +29,9 @@ config_free(struct config *c)
 			free(c->raw[i]);
 	}
 	policy_settings_release(&c->policy);
+	for (size_t i = 0; i < c->warning_count; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
 	free(c->raw);
 	free(c->source);
 	free(c);
@@ -53,19 +57,67 @@ config_unref(struct config **cp)
 }
 
 /*
- * Per-key state while one file is read: the line that first set the key,
- * and the length and capacity of its raw text, so that a list key given
- * on a million lines is appended to in amortized constant time.
+ * Per-key state while one file is read: the line that first set the key
+ * and the name it used there (the key's, or an earlier release's), and
+ * the length and capacity of its raw text, so that a list key given on a
+ * million lines is appended to in amortized constant time.
  */
 struct key_state {
 	unsigned first_line;
+	const char *first_name;
 	size_t raw_len, raw_cap;
 };
 
 struct reader {
 	struct config *config;
+	const struct config_compat *compat;
+	const char *path;
 	struct key_state *keys;
 };
+
+/* add_warning - keep "path:line: text" for whoever shows the snapshot's warnings */
+static int
+add_warning(struct config *c, const char *path, unsigned lineno, const char *text)
+{
+	char **list = realloc(c->warnings, (c->warning_count + 1) * sizeof(*list));
+	int n;
+
+	if (list == NULL)
+		return -1;
+	c->warnings = list;
+	n = snprintf(NULL, 0, "%s:%u: %s", path, lineno, text);
+	if (n < 0 || (list[c->warning_count] = malloc((size_t)n + 1)) == NULL)
+		return -1;
+	snprintf(list[c->warning_count++], (size_t)n + 1, "%s:%u: %s", path, lineno, text);
+	return 0;
+}
+
+/*
+ * find_key - the table entry for a name as written, through the earlier
+ * releases' names: 1 with *key_r and *name_r (the spelling's own constant
+ * text), 0 for a removed key that is ignored, -1 refused (reason written).
+ */
+static int
+find_key(struct reader *r, const char *name, const char *value, unsigned lineno,
+	 const struct config_key **key_r, const char **name_r, char *reason, size_t size)
+{
+	char text[512];
+
+	if ((*key_r = config_key_find(name)) != NULL) {
+		*name_r = (*key_r)->name;
+		return 1;
+	}
+	if (config_compat_resolve(r->compat, name, value, key_r, name_r, text, sizeof(text))
+	    == CONFIG_COMPAT_REFUSED) {
+		snprintf(reason, size, "%s", text);
+		return -1;
+	}
+	if (add_warning(r->config, r->path, lineno, text) < 0) {
+		snprintf(reason, size, "out of memory");
+		return -1;
+	}
+	return *key_r != NULL;
+}
 
 /* remember_raw - keep the configured text of key i (appending for lists) */
 static int
@@ -133,21 +185,26 @@ read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
 	struct config *c = r->config;
 	const struct config_key *key;
 	struct key_state *k;
+	const char *spelling;
 	char *name, *value;
 	size_t i;
-	int append;
+	int append, found;
 
 	if (!split_line(line, &name, &value))
 		return 0;
-	if ((key = config_key_find(name)) == NULL) {
-		snprintf(reason, size, "unknown key \"%s\"", name);
-		return -1;
-	}
+	if ((found = find_key(r, name, value, lineno, &key, &spelling, reason, size)) <= 0)
+		return found;
 	i = (size_t)(key - config_keys);
 	k = &r->keys[i];
 	append = k->first_line != 0;
+	if (append && spelling != k->first_name) {
+		/* which one the operator meant is not ours to guess */
+		snprintf(reason, size, "%s and %s (line %u) both set %s; keep only %s",
+			 spelling, k->first_name, k->first_line, key->name, key->name);
+		return -1;
+	}
 	if (append && !config_key_repeatable(key)) {
-		snprintf(reason, size, "%s given again (first at line %u)", key->name,
+		snprintf(reason, size, "%s given again (first at line %u)", spelling,
 			 k->first_line);
 		return -1;
 	}
@@ -165,16 +222,20 @@ read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
 		snprintf(reason, size, "out of memory");
 		return -1;
 	}
-	if (!append)
+	if (!append) {
 		k->first_line = lineno;
+		k->first_name = spelling;
+	}
 	c->key_lines++;
 	return 0;
 }
 
 static int
-read_file(struct config *c, const char *path, char *error, size_t size)
+read_file(struct config *c, const char *path, const struct config_compat *compat,
+	  char *error, size_t size)
 {
-	struct reader r = { .config = c, .keys = calloc(config_keys_count, sizeof(*r.keys)) };
+	struct reader r = { .config = c, .compat = compat, .path = path,
+			    .keys = calloc(config_keys_count, sizeof(*r.keys)) };
 	int rc;
 
 	if (r.keys == NULL) {
@@ -235,6 +296,13 @@ check_lookalike(const struct config *c, char *error, size_t size)
 struct config *
 config_load(const char *path, char *error, size_t size)
 {
+	return config_load_compat(path, &config_compat_release, error, size);
+}
+
+struct config *
+config_load_compat(const char *path, const struct config_compat *compat, char *error,
+		   size_t size)
+{
 	struct config *c = calloc(1, sizeof(*c));
 	char reason[512];
 
@@ -258,7 +326,7 @@ config_load(const char *path, char *error, size_t size)
 		}
 	}
 	c->source = strdup(path ? path : "(embedded defaults)");
-	if (c->source == NULL || (path != NULL && read_file(c, path, error, size) < 0)
+	if (c->source == NULL || (path != NULL && read_file(c, path, compat, error, size) < 0)
 	    || check_lookalike(c, error, size) < 0) {
 		if (c->source == NULL)
 			snprintf(error, size, "out of memory");

@@ -63,6 +63,14 @@ warn_restart_keys(const struct config *old, const struct config *new)
 	}
 }
 
+/* log_warnings - what loading the configuration said about old key names */
+static void
+log_warnings(const struct config *config, const char *when)
+{
+	for (size_t i = 0; i < config->warning_count; i++)
+		log_msg(LOG_WARNING, "%s%s", when, config->warnings[i]);
+}
+
 static void
 reload(const char *path, struct resolver *resolver, struct report_recorder *recorder,
        struct metrics *metrics)
@@ -86,6 +94,7 @@ reload(const char *path, struct resolver *resolver, struct report_recorder *reco
 		malloc_trim(0);
 		return;
 	}
+	log_warnings(config, "reload: ");
 	if ((old = runtime_acquire()) != NULL) {
 		warn_restart_keys(old->config, config);
 		runtime_unref(&old);
@@ -233,6 +242,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	snprintf(pid_file, sizeof(pid_file), "%s", config->pid_file);
 	snprintf(socket_spec, sizeof(socket_spec), "%s", config->socket);
 
+	log_warnings(config, "");
 	if (preflight_check(config, error, sizeof(error)) < 0)
 		goto fail;
 	if (config_path != NULL && config->key_lines == 0)
