@@ -214,6 +214,7 @@ int
 daemon_run(const char *config_path, struct config *config, int foreground)
 {
 	struct reload_args reload_args = { .config_path = config_path };
+	struct metrics_sample_sources sample_sources = { 0 };
 	struct resolver_settings rs;
 	struct socket_claim claim = { 0 };
 	struct runtime *rt;
@@ -307,8 +308,14 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	rt->metrics = reload_args.metrics;
 	runtime_install(rt);
 	if (metrics_fd >= 0) {
-		metrics_set_sampler(reload_args.metrics, metrics_sample_daemon,
-				    reload_args.resolver);
+		sample_sources.resolver = reload_args.resolver;
+		sample_sources.recorder = reload_args.recorder;
+		if (reload_args.recorder != NULL) {
+			metrics_enable(reload_args.metrics, METRICS_REPORT_ROWS);
+			metrics_enable(reload_args.metrics, METRICS_REPORT_DROPPED);
+			metrics_enable(reload_args.metrics, METRICS_REPORT_QUEUE);
+		}
+		metrics_set_sampler(reload_args.metrics, metrics_sample_daemon, &sample_sources);
 		metrics_server = metrics_server_start(metrics_fd, reload_args.metrics, &why);
 		metrics_fd = -1;	/* taken over */
 		if (metrics_server == NULL) {
@@ -353,8 +360,8 @@ fail:
 	socket_claim_release(socket_spec, &claim, error, sizeof(error));
 	config_unref(&config);
 	runtime_shutdown();
+	metrics_server_stop(&metrics_server);	/* its sampler reads the recorder */
 	report_recorder_free(&reload_args.recorder, NULL);
-	metrics_server_stop(&metrics_server);
 	if (metrics_fd >= 0)
 		close(metrics_fd);
 	resolver_free(&reload_args.resolver);

@@ -7,17 +7,38 @@
  */
 #include "metrics_sample.h"
 #include "admission.h"
+#include "report_recorder.h"
 #include "resolver.h"
 
-void
-metrics_sample_daemon(struct metrics *m, void *resolver)
+/* sample_reports - the recorder's counters, as report_rows and its drop reasons */
+static void
+sample_reports(struct metrics *m, struct report_recorder *recorder)
 {
+	struct report_recorder_stats s;
+
+	report_recorder_stats(recorder, &s);
+	metrics_set(m, METRICS_REPORT_ROWS, "recorded", s.written);
+	metrics_set(m, METRICS_REPORT_ROWS, "dropped", s.dropped);
+	metrics_set(m, METRICS_REPORT_DROPPED, "queue_full", s.dropped_full);
+	metrics_set(m, METRICS_REPORT_DROPPED, "store_error", s.dropped_store);
+	metrics_set(m, METRICS_REPORT_DROPPED, "too_large",
+		    s.dropped - s.dropped_full - s.dropped_store);
+	metrics_set(m, METRICS_REPORT_QUEUE, NULL, s.waiting);
+}
+
+void
+metrics_sample_daemon(struct metrics *m, void *context)
+{
+	const struct metrics_sample_sources *sources = context;
+	struct resolver *resolver = sources->resolver;
 	static const enum dns_status statuses[] = { DNS_STATUS_ANSWER, DNS_STATUS_NXDOMAIN,
 						    DNS_STATUS_NODATA, DNS_STATUS_TEMPFAIL };
 	struct resolver_stats st;
 	int open = admission_connections();
 
 	metrics_set(m, METRICS_CONNECTIONS, NULL, open > 0 ? (uint64_t)open : 0);
+	if (sources->recorder != NULL)
+		sample_reports(m, sources->recorder);
 	if (resolver == NULL)
 		return;
 	resolver_get_stats(resolver, &st);

@@ -177,6 +177,7 @@ report_recorder_stats(struct report_recorder *r, struct report_recorder_stats *o
 {
 	pthread_mutex_lock(&r->lock);
 	*out = r->stats;
+	out->waiting = r->count;
 	pthread_mutex_unlock(&r->lock);
 }
 

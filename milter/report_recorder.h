@@ -36,6 +36,7 @@ struct report_recorder_stats {
 	uint64_t dropped_full;		/*  the queue was full */
 	uint64_t dropped_store;		/*  the store could not take the batch */
 					/*  (the rest: a record too large to keep) */
+	uint64_t waiting;		/* records in the queue now */
 };
 
 /*
