@@ -7,6 +7,8 @@
 # With "down" as fourth argument the store cannot be opened: every
 # verdict is the same as ever, the daemon lives, and the drops are
 # counted in a log line.
+# In both, the metrics endpoint counts the report rows recorded and
+# dropped (dmarcguard_report_rows_total) as the store and the log do.
 # With "kill" the daemon is killed with SIGKILL while it records: the
 # store passes SQLite's integrity check, and a new daemon on the same
 # store goes on recording where the first stopped.
@@ -21,7 +23,8 @@ else
 	store="sqlite:$store_dir/reports.db"
 fi
 export HARNESS_EXTRA_CONFIG="ReportStore $store
-ReportFrom dmarc-reports@mx.milter-test.example"
+ReportFrom dmarc-reports@mx.milter-test.example
+MetricsSocket unix:$store_dir/metrics.sock"
 . "$here/harness.sh"
 harness_start "$daemon" "$nsd_tool"
 trap 'harness_cleanup; rm -rf "$store_dir"' EXIT
@@ -96,6 +99,32 @@ for i in $(seq 1 "$n"); do
 	harness_check_alert "REC$i" $want || failed=$((failed + 1))
 done
 kill -0 "$daemon_pid" 2>/dev/null || { echo "the daemon died"; failed=$((failed + 1)); }
+
+# metric SERIES: its value in the daemon's exposition now
+metric() {
+	curl -sS --max-time 5 --unix-socket "$store_dir/metrics.sock" http://localhost/metrics \
+		| awk -v s="$1" '$1 == s { print $2 }'
+}
+# the report rows counted equal what the store took or dropped, once the
+# writer has emptied the queue (10 s at most)
+for _ in $(seq 100); do
+	[ "$(metric dmarcguard_report_queue_rows)" = 0 ] \
+		&& [ $(( $(metric 'dmarcguard_report_rows_total{result="recorded"}') \
+			+ $(metric 'dmarcguard_report_rows_total{result="dropped"}') )) -ge "$want_recorded" ] \
+		&& break
+	sleep 0.1
+done
+rows_recorded=$(metric 'dmarcguard_report_rows_total{result="recorded"}')
+rows_dropped=$(metric 'dmarcguard_report_rows_total{result="dropped"}')
+rows_store_error=$(metric 'dmarcguard_report_rows_dropped_total{reason="store_error"}')
+if [ "$mode" = down ]; then
+	want_rows="0 $want_recorded $want_recorded"
+else
+	want_rows="$want_recorded 0 0"
+fi
+[ "$rows_recorded $rows_dropped $rows_store_error" = "$want_rows" ] \
+	|| { echo "report rows recorded/dropped/store_error: $rows_recorded $rows_dropped $rows_store_error, want $want_rows"; failed=$((failed + 1)); }
+echo "metrics: report rows recorded $rows_recorded, dropped $rows_dropped (store_error $rows_store_error)"
 # stop the daemon: it writes what is still queued
 kill "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null || true
