@@ -304,26 +304,31 @@ substitute(const char *text, const char *dir, const char *ns)
 	return out;
 }
 
-/* copy_fixture - tests/config_compat/every-key.SUFFIX as DIR/SUFFIX */
+/*
+ * copy_fixture - tests/config_compat/every-key.SUFFIX as DIR/SUFFIX, its
+ * @DIR@ and @NS@ replaced
+ */
 static void
 copy_fixture(const char *dir, const char *suffix)
 {
-	char name[512], *text;
+	char name[512], *text, *copy;
 	FILE *f;
 
 	snprintf(name, sizeof(name), "%s/config_compat/every-key.%s", test_source_dir(), suffix);
 	text = read_text(name);
+	copy = substitute(text, dir, "127.0.0.1@53");
 	snprintf(name, sizeof(name), "%s/%s", dir, suffix);
 	ck_assert_ptr_nonnull(f = fopen(name, "w"));
-	fputs(text, f);
+	fputs(copy, f);
 	fclose(f);
+	free(copy);
 	free(text);
 }
 
 START_TEST(test_every_key_non_default)
 {
 	char dir[] = "/tmp/dmarcguard-compat-dir-XXXXXX", name[512], printed[600];
-	char error[512] = "", *text, *conf;
+	char error[512] = "";
 	struct config *c, *again;
 	FILE *f;
 
@@ -331,13 +336,8 @@ START_TEST(test_every_key_non_default)
 	copy_fixture(dir, "rules");
 	copy_fixture(dir, "forwarders");
 	copy_fixture(dir, "protected");
-	snprintf(name, sizeof(name), "%s/config_compat/every-key.conf", test_source_dir());
-	text = read_text(name);
-	conf = substitute(text, dir, "127.0.0.1@53");
-	snprintf(name, sizeof(name), "%s/every-key.conf", dir);
-	ck_assert_ptr_nonnull(f = fopen(name, "w"));
-	fputs(conf, f);
-	fclose(f);
+	copy_fixture(dir, "conf");
+	snprintf(name, sizeof(name), "%s/conf", dir);
 	c = config_load(name, error, sizeof(error));
 	ck_assert_msg(c != NULL, "%s", error);
 	ck_assert_uint_eq(c->warning_count, 0);
@@ -359,10 +359,8 @@ START_TEST(test_every_key_non_default)
 		ck_assert_str_eq(again->raw[i], c->raw[i]);
 	config_unref(&again);
 	config_unref(&c);
-	free(conf);
-	free(text);
 	for (const char *const *f2 = (const char *const[]){ "rules", "forwarders", "protected",
-		     "every-key.conf", "printed.conf", NULL }; *f2 != NULL; f2++) {
+		     "conf", "printed.conf", NULL }; *f2 != NULL; f2++) {
 		snprintf(name, sizeof(name), "%s/%s", dir, *f2);
 		unlink(name);
 	}
