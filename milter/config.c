@@ -1,6 +1,7 @@
 /*
  * config - load, share and release configuration snapshots (see config.h;
- * the keys themselves are in config_table.c).
+ * the keys themselves are in config_table.c, the names of earlier releases
+ * and typo suggestions in config_compat.c).
  *
  * Thread-safety: config_load builds a private snapshot; afterwards it is
  * read-only and its reference count atomic.
