@@ -14,17 +14,6 @@
 /* key names longer than this are never suggested nor compared */
 #define NAME_MAX_COMPARED 64
 
-/*
- * No key has been renamed or removed since the first release: `git log -p
- * -- milter/config_table.c milter/config.c conf/dmarcguard.conf` shows
- * keys only added (49 now, 33 in 3db9048). Rows go here when that
- * changes, e.g. { "OldName", "NewName", "0.4.0" }.
- */
-const struct config_compat config_compat_release = {
-	.renamed = NULL, .renamed_count = 0,
-	.removed = NULL, .removed_count = 0,
-};
-
 /* find_renamed - the row for an old name (case-insensitive), or NULL */
 static const struct config_renamed_key *
 find_renamed(const struct config_compat *compat, const char *name)
@@ -116,6 +105,7 @@ consider(const char *name, const char *candidate, const char *shown, size_t *bes
 	}
 }
 
+/* config_compat_suggest - the nearest current key within a few edits, or NULL */
 const char *
 config_compat_suggest(const struct config_compat *compat, const char *name)
 {
@@ -136,6 +126,7 @@ config_compat_suggest(const struct config_compat *compat, const char *name)
 	return best_name;
 }
 
+/* config_compat_resolve - renamed, removed (harmless or not) or unknown */
 enum config_compat_status
 config_compat_resolve(const struct config_compat *compat, const char *name, const char *value,
 		      const struct config_key **key_r, const char **old_name_r, char *text,

@@ -18,12 +18,13 @@
  *    key (or an old name, which suggests its new name) is close enough
  *    by edit distance.
  *
- * The release tables are config_compat_release; history showed no key
- * renamed or removed since the first release (3db9048's
- * conf/dmarcguard.conf, restated in tests/config_compat/), so both are
- * empty today. Tests pass their own tables to config_load_compat
- * (config.h) to exercise every path; a rename or removal in a release
- * adds one row here and to dmarcguard.conf(5), DEPRECATED KEYS.
+ * The release's tables are config_compat_release (config_compat_release.c);
+ * history showed no key renamed or removed since the first release
+ * (3db9048's conf/dmarcguard.conf, restated in tests/config_compat/), so
+ * both are empty today. Unit tests pass their own tables to
+ * config_load_compat (config.h); the end-to-end test links the daemon with
+ * another config_compat_release. A rename or removal in a release adds one
+ * row there and to dmarcguard.conf(5), DEPRECATED KEYS.
  *
  * Ownership: every table and returned text is constant or written into
  * the caller's buffer.
