@@ -85,7 +85,6 @@ struct metric {
 	const char *type;		/* "counter" or "gauge" */
 	enum set_id label1, label2;
 	const char *help;
-	int optional;			/* listed only after metrics_enable */
 };
 
 /* The one list of metrics: a new one is a row here and a value in metrics.h. */
@@ -126,13 +125,16 @@ static const struct metric metric_table[METRICS_ID_COUNT] = {
 	[METRICS_DNS_IN_FLIGHT] = { "dmarcguard_dns_lookups_in_flight", "gauge", NO_LABEL,
 		NO_LABEL, "DNS look-ups waiting for an answer now" },
 	[METRICS_REPORT_ROWS] = { "dmarcguard_report_rows_total", "counter", REPORT_ROW,
-		NO_LABEL, "Aggregate report records committed to the ReportStore or dropped",
-		.optional = 1 },
+		NO_LABEL, "Aggregate report records committed to the ReportStore or dropped" },
 	[METRICS_REPORT_DROPPED] = { "dmarcguard_report_rows_dropped_total", "counter",
-		REPORT_DROP, NO_LABEL, "Aggregate report records dropped, by reason", .optional = 1 },
+		REPORT_DROP, NO_LABEL, "Aggregate report records dropped, by reason" },
 	[METRICS_REPORT_QUEUE] = { "dmarcguard_report_queue_rows", "gauge", NO_LABEL, NO_LABEL,
-		"Aggregate report records waiting in the queue for the ReportStore",
-		.optional = 1 },
+		"Aggregate report records waiting in the queue for the ReportStore" },
+};
+
+/* Metrics listed only after metrics_enable: the report store's, with a ReportStore. */
+static const unsigned char metric_optional[METRICS_ID_COUNT] = {
+	[METRICS_REPORT_ROWS] = 1, [METRICS_REPORT_DROPPED] = 1, [METRICS_REPORT_QUEUE] = 1,
 };
 
 /* Histogram bounds in microseconds, and the same as Prometheus "le" text. */
@@ -398,7 +400,7 @@ metrics_write(struct metrics *m, FILE *out)
 	write_value(out, m->version);
 	fputs("\"} 1\n", out);
 	for (size_t id = 0; id < METRICS_ID_COUNT; id++)
-		if (!metric_table[id].optional || m->enabled[id])
+		if (!metric_optional[id] || m->enabled[id])
 			write_metric(m, (enum metrics_id)id, out);
 	for (size_t id = 0; id < METRICS_HISTOGRAM_COUNT; id++)
 		write_histogram(m, (enum metrics_histogram_id)id, out);
