@@ -137,6 +137,32 @@ lookalikes_array(struct jsonw *w, const struct report *r)
 	free(rows);
 }
 
+/* forwarders_array - forwarded overrides per forwarder (maybe empty) */
+static void
+forwarders_array(struct jsonw *w, const struct report *r)
+{
+	size_t n;
+	struct agg_row *rows = agg_rows(r->agg, AGG_FORWARDERS, r->top, &n);
+
+	jsonw_array(w, "forwarders");
+	for (size_t i = 0; i < n; i++) {
+		const struct agg_stat *s = rows[i].stat;
+
+		jsonw_object(w, NULL);
+		jsonw_string(w, "forwarder", rows[i].key);
+		jsonw_uint(w, "alerts", s->alerts);
+		jsonw_uint(w, "arc", s->via_arc);
+		jsonw_uint(w, "trusted", s->alerts - s->via_arc);
+		jsonw_uint(w, "accepted", s->accepted);
+		jsonw_uint(w, "from_domains", s->domains);
+		jsonw_time(w, "first_seen", s->first, s->has_time);
+		jsonw_time(w, "last_seen", s->last, s->has_time);
+		jsonw_end(w, '}');
+	}
+	jsonw_end(w, ']');
+	free(rows);
+}
+
 /* alert_members - the fields of one alert, shared by --domain and follow */
 static void
 alert_members(struct jsonw *w, const struct agg_detail *d)
@@ -162,6 +188,10 @@ alert_members(struct jsonw *w, const struct agg_detail *d)
 	jsonw_string(w, "problem", d->problem);
 	jsonw_string(w, "lookalike", d->lookalike);
 	jsonw_string(w, "lookalike_of", d->lookalike_of);
+	jsonw_string(w, "arc", d->arc);
+	jsonw_string(w, "arc_sealer", d->arc_sealer);
+	jsonw_string(w, "arc_instance", d->arc_instance);
+	jsonw_string(w, "forwarder", d->forwarder);
 }
 
 /* domain_object - every alert of the --domain and its hourly counts */
@@ -207,6 +237,7 @@ report_json(FILE *f, const struct report *r)
 	top_array(&w, r, AGG_ADDRESSES, "top_addresses");
 	top_array(&w, r, AGG_NETWORKS, "top_networks");
 	lookalikes_array(&w, r);
+	forwarders_array(&w, r);
 	if (r->domain != NULL)
 		domain_object(&w, r);
 	jsonw_end(&w, '}');

@@ -273,6 +273,43 @@ lookalike_section(FILE *f, const struct report *r)
 	free(rows);
 }
 
+/* forwarder_section - forwarded overrides per forwarder, when there are any */
+static void
+forwarder_section(FILE *f, const struct report *r)
+{
+	static const char *const head[] = { "FORWARDER", "ALERTS", "ARC", "TRUSTED", "ACCEPTED",
+					    "FROM DOMAINS", "FIRST SEEN", "LAST SEEN" };
+	size_t n, total = agg_table_size(r->agg, AGG_FORWARDERS);
+	struct agg_row *rows;
+	struct table *tab;
+	struct cells row;
+	char title[160];
+
+	if (total == 0)
+		return;
+	rows = agg_rows(r->agg, AGG_FORWARDERS, r->top, &n);
+	tab = table_new(8, "lrrrrrll", head);
+	for (size_t i = 0; i < n; i++) {
+		const struct agg_stat *s = rows[i].stat;
+
+		row.p[0] = rows[i].key;
+		cells_set(&row, 1, "%llu", (unsigned long long)s->alerts);
+		cells_set(&row, 2, "%llu", (unsigned long long)s->via_arc);
+		cells_set(&row, 3, "%llu", (unsigned long long)(s->alerts - s->via_arc));
+		cells_set(&row, 4, "%llu", (unsigned long long)s->accepted);
+		cells_set(&row, 5, "%llu", (unsigned long long)s->domains);
+		row.p[6] = when(row.v[6], sizeof(row.v[6]), s->first, s->has_time);
+		row.p[7] = when(row.v[7], sizeof(row.v[7]), s->last, s->has_time);
+		table_row(tab, row.p);
+	}
+	snprintf(title, sizeof(title), "Forwarded overrides by forwarder (arc_sealer, forwarder):"
+		 " %zu of %zu", n, total);
+	section(f, title);
+	table_print(tab, f, "  ");
+	table_free(&tab);
+	free(rows);
+}
+
 /* client_text - "203.0.113.66", with the host name when the MTA had one */
 static void
 client_text(char *buf, size_t size, const char *ip, const char *client)
@@ -366,6 +403,7 @@ report_text(FILE *f, const struct report *r)
 	top_section(f, r, AGG_ADDRESSES);
 	top_section(f, r, AGG_NETWORKS);
 	lookalike_section(f, r);
+	forwarder_section(f, r);
 	if (r->domain != NULL) {
 		detail_section(f, r);
 		chart_section(f, r);
