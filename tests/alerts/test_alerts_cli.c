@@ -33,7 +33,7 @@ static const char sample[] =
 	"Nov 22 04:37:56 mx1 postfix/smtpd[1]: connect from unknown[203.0.113.66]\n"
 	"Nov 22 04:37:57 mx1 dmarcguard[7]: v=1 qid=Q ip=1 client=\"cut\n";
 
-/* forwarded overrides: from, action, reason, p, the forwarding fields */
+/* forwarded overrides (and a look-alike): from, action, reason, p, the optional fields */
 #define FWD(from, action, reason, p, extra) \
 	"Nov 22 05:10:00 mx1 dmarcguard[7]: v=1 qid=Q ip=198.51.100.20 client=unknown " \
 	"helo=mx.lists.example mfrom=lists.example from=" from " spf=pass " \
@@ -50,7 +50,9 @@ static const char forwarded[] =
 	    " arc=fail forwarder=lists.example")
 	FWD("quarantine.example", "quarantine", "published-quarantine", "quarantine",
 	    " exempt=forwarded-trusted forwarder=fwd.example")
-	FWD("none.example", "quarantine", "dmarc-fail-local-floor", "none", " arc=pass");
+	FWD("none.example", "quarantine", "dmarc-fail-local-floor", "none", " arc=pass")
+	FWD("banc.example", "reject", "published-reject", "reject",
+	    " lookalike=typo lookalike_of=Bank.Example");
 
 static char dir[64], log_path[128];
 
@@ -141,13 +143,20 @@ static const struct {
 	  "\n lists.example 3 2 1 3 2 2026-11-22 05:10:00 2026-11-22 05:10:00\n",
 	  "\n fwd.example 1 0 1 0 1 2026-11-22" } },
 	{ "--top 1 forward.log", 0, { "(arc_sealer, forwarder): 1 of 2", NULL } },
+	{ "forward.log", 0, { "Look-alike senders by protected domain (lookalike_of): 1 of 1",
+	  "\n PROTECTED DOMAIN ALERTS FROM DOMAINS FIRST SEEN LAST SEEN\n"
+	  " bank.example 1 1 2026-11-22 05:10:00 2026-11-22 05:10:00\n",
+	  "\n FORWARDER ALERTS ARC TRUSTED ACCEPTED FROM DOMAINS FIRST SEEN LAST SEEN\n" } },
 	{ "--forwarder LISTS.example forward.log", 0, { "alerts in this report 3",
-	  "alerts left out by the filters 2", "Top spoofed From domains (dmarc=fail): 2 of 2" } },
+	  "alerts left out by the filters 3", "Top spoofed From domains (dmarc=fail): 2 of 2" } },
 	{ "--forwarder .example forward.log", 0, { "alerts in this report 4", NULL } },
 	{ "--reason 'forwarded-*,published-quarantine' forward.log", 0,
-	  { "alerts in this report 4", "alerts left out by the filters 1", NULL } },
+	  { "alerts in this report 4", "alerts left out by the filters 2", NULL } },
 	{ "--reason forwarded-arc --forwarder lists.example forward.log", 0,
 	  { "alerts in this report 2", "\n lists.example 2 2 0 2 2 ", NULL } },
+	{ "--json forward.log", 0, { "\"lookalikes\": [\n {\n \"protected_domain\": \"bank.example\",\n"
+	  " \"alerts\": 1,\n \"from_domains\": 1,\n \"first_seen\": \"2026-11-22T05:10:00+00:00\"",
+	  NULL } },
 	{ "--json forward.log", 0, { "\"forwarders\": [", "\"forwarder\": \"lists.example\",\n"
 	  " \"alerts\": 3,\n \"arc\": 2,\n \"trusted\": 1,\n \"accepted\": 3,\n \"from_domains\": 2",
 	  "\"forwarder\": \"fwd.example\",\n \"alerts\": 1,\n \"arc\": 0,\n \"trusted\": 1" } },

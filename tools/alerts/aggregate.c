@@ -268,6 +268,19 @@ agg_add(struct agg *a, const struct record *r)
 		add_detail(a, r);
 }
 
+uint64_t
+agg_stat_count(const struct agg_stat *s, enum agg_count count)
+{
+	switch (count) {
+	case AGG_COUNT_ALERTS: return s->alerts;
+	case AGG_COUNT_DOMAINS: return s->domains;
+	case AGG_COUNT_ARC: return s->via_arc;
+	case AGG_COUNT_TRUSTED: return s->alerts - s->via_arc;
+	case AGG_COUNT_ACCEPTED: return s->accepted;
+	}
+	return 0;
+}
+
 const struct agg_totals *
 agg_totals(const struct agg *a)
 {

@@ -55,6 +55,12 @@ struct agg_stat {
 	struct agg_stat *network;	/* addresses: the network's row */
 };
 
+/* The counts of a row that the reports show by name (agg_stat_count). */
+enum agg_count {
+	AGG_COUNT_ALERTS, AGG_COUNT_DOMAINS,
+	AGG_COUNT_ARC, AGG_COUNT_TRUSTED, AGG_COUNT_ACCEPTED,	/* forwarders */
+};
+
 struct agg_row {
 	const char *key;
 	const struct agg_stat *stat;
@@ -99,6 +105,8 @@ const struct agg_detail *agg_details(const struct agg *agg, size_t *count_r);
 /* agg_hours - alerts per local hour, in time order; malloc'ed, caller frees */
 struct agg_hour *agg_hours(const struct agg *agg, size_t *count_r);
 void agg_free(struct agg **agg);
+/* agg_stat_count - one count of a row (TRUSTED: the alerts not lifted by ARC) */
+uint64_t agg_stat_count(const struct agg_stat *s, enum agg_count count);
 
 /* agg_detail_of - a detail view of r, borrowing its strings */
 void agg_detail_of(struct agg_detail *d, const struct record *r);

@@ -114,21 +114,29 @@ top_array(struct jsonw *w, const struct report *r, enum agg_table which, const c
 	free(rows);
 }
 
-/* lookalikes_array - look-alike senders per protected domain (maybe empty) */
+/* A count member of a keyed array: its name and which count. */
+struct count_member {
+	const char *name;
+	enum agg_count count;
+};
+
+/* keyed_array - rows counted under a key (look-alikes, forwarders), maybe
+ * empty: the key, the counts, first and last seen */
 static void
-lookalikes_array(struct jsonw *w, const struct report *r)
+keyed_array(struct jsonw *w, const struct report *r, enum agg_table which, const char *array,
+	    const char *key_name, const struct count_member *members, size_t nmembers)
 {
 	size_t n;
-	struct agg_row *rows = agg_rows(r->agg, AGG_LOOKALIKES, r->top, &n);
+	struct agg_row *rows = agg_rows(r->agg, which, r->top, &n);
 
-	jsonw_array(w, "lookalikes");
+	jsonw_array(w, array);
 	for (size_t i = 0; i < n; i++) {
 		const struct agg_stat *s = rows[i].stat;
 
 		jsonw_object(w, NULL);
-		jsonw_string(w, "protected_domain", rows[i].key);
-		jsonw_uint(w, "alerts", s->alerts);
-		jsonw_uint(w, "from_domains", s->domains);
+		jsonw_string(w, key_name, rows[i].key);
+		for (size_t m = 0; m < nmembers; m++)
+			jsonw_uint(w, members[m].name, agg_stat_count(s, members[m].count));
 		jsonw_time(w, "first_seen", s->first, s->has_time);
 		jsonw_time(w, "last_seen", s->last, s->has_time);
 		jsonw_end(w, '}');
@@ -137,30 +145,30 @@ lookalikes_array(struct jsonw *w, const struct report *r)
 	free(rows);
 }
 
-/* forwarders_array - forwarded overrides per forwarder (maybe empty) */
+/* lookalikes_array - look-alike senders per protected domain */
+static void
+lookalikes_array(struct jsonw *w, const struct report *r)
+{
+	static const struct count_member members[] = {
+		{ "alerts", AGG_COUNT_ALERTS }, { "from_domains", AGG_COUNT_DOMAINS },
+	};
+
+	keyed_array(w, r, AGG_LOOKALIKES, "lookalikes", "protected_domain", members,
+		    sizeof(members) / sizeof(members[0]));
+}
+
+/* forwarders_array - forwarded overrides per forwarder */
 static void
 forwarders_array(struct jsonw *w, const struct report *r)
 {
-	size_t n;
-	struct agg_row *rows = agg_rows(r->agg, AGG_FORWARDERS, r->top, &n);
+	static const struct count_member members[] = {
+		{ "alerts", AGG_COUNT_ALERTS }, { "arc", AGG_COUNT_ARC },
+		{ "trusted", AGG_COUNT_TRUSTED }, { "accepted", AGG_COUNT_ACCEPTED },
+		{ "from_domains", AGG_COUNT_DOMAINS },
+	};
 
-	jsonw_array(w, "forwarders");
-	for (size_t i = 0; i < n; i++) {
-		const struct agg_stat *s = rows[i].stat;
-
-		jsonw_object(w, NULL);
-		jsonw_string(w, "forwarder", rows[i].key);
-		jsonw_uint(w, "alerts", s->alerts);
-		jsonw_uint(w, "arc", s->via_arc);
-		jsonw_uint(w, "trusted", s->alerts - s->via_arc);
-		jsonw_uint(w, "accepted", s->accepted);
-		jsonw_uint(w, "from_domains", s->domains);
-		jsonw_time(w, "first_seen", s->first, s->has_time);
-		jsonw_time(w, "last_seen", s->last, s->has_time);
-		jsonw_end(w, '}');
-	}
-	jsonw_end(w, ']');
-	free(rows);
+	keyed_array(w, r, AGG_FORWARDERS, "forwarders", "forwarder", members,
+		    sizeof(members) / sizeof(members[0]));
 }
 
 /* alert_members - the fields of one alert, shared by --domain and follow */
