@@ -14,6 +14,8 @@
 # tests/arc/make-chains.pl (loaded with "do" for its helpers), with the
 # test keys of tests/keys/ whose public halves tests/zones/arc.example.zone
 # publishes, so nsd serves the daemon the keys the chains were made with.
+# (make-chains.pl takes the source tree's top as two folders above the
+# running script, which holds for tests/e2e/ as for tests/arc/.)
 # Nothing here decides a verdict: forwarders.sh compares the daemon's
 # with the row the issue asks for.
 use strict;
