@@ -267,6 +267,7 @@ pf_remove(struct mta *m, const char *qid, const char **error_r)
 
 const struct mta_ops postfix_ops = {
 	.name = "postfix",
+	.where = "the hold queue",
 	.qid_kind = QID_POSTFIX,
 	.list = pf_list,
 	.details = pf_details,
