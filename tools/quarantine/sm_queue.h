@@ -4,14 +4,15 @@
  * subdirectories when present), which quarantined control files (hf<QID>)
  * it holds, one such file read whole, and the removal of one message.
  *
- * Removal: Sendmail has no command that deletes a queued message; the
- * way it documents is to remove the files while holding the control
- * file's lock (as its qtool.pl -d does). sm_queue_remove opens hf<QID>,
+ * Removal: Sendmail has no command that deletes a queued message; its
+ * own qtool.pl -d (qtool(8)) removes the files while holding the control
+ * file's lock, and so does this. sm_queue_remove opens hf<QID>,
  * takes the lock Sendmail takes (flock, and an fcntl lock too, as
  * qtool.pl does where the two are separate), then checks that the name
  * still leads to the locked file (an unquarantine renames it to qf<QID>,
- * a rewrite replaces it): only then it removes the data file and the
- * control file, in the order Sendmail removes them. A file Sendmail has
+ * a rewrite replaces it): only then it removes the data file, then the
+ * control file (a control file without data is what Sendmail reports;
+ * data without a control file would be left over unseen). A file Sendmail has
  * locked (it is working on it) is left alone.
  *
  * Only the QueueDirectory queue is read: queue groups (Q lines) with
