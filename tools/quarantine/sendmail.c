@@ -70,7 +70,8 @@ read_one(struct mta *m, struct held_set *set, struct held *h, int keep_headers,
 	const char *why;
 	char *text;
 	size_t len;
-	int rc = sm_queue_read(&m->sm, h->qid, &text, &len, &h->size, &why);
+	time_t mtime;
+	int rc = sm_queue_read(&m->sm, h->qid, &text, &len, &mtime, &h->size, &why);
 
 	if (rc == 1)
 		return 1;
@@ -79,8 +80,10 @@ read_one(struct mta *m, struct held_set *set, struct held *h, int keep_headers,
 	if (qf_parse(set, h, text, len, keep_headers, eb, sizeof(eb), &why) < 0) {
 		snprintf(why_buf, sizeof(why_buf), "hf%s not understood: %s", h->qid, why);
 		h->mta_reason = held_set_strdup(set, why_buf, strlen(why_buf));
-		if (h->sender == NULL)
+		if (h->sender == NULL) {
 			h->sender = h->recipients = "?";
+			h->arrival = mtime;	/* the best guess without a T record */
+		}
 		h->details_read = 1;
 	}
 	free(text);

@@ -190,7 +190,7 @@ file_name(char *buf, size_t size, const char *dir, const char *prefix, const cha
 
 int
 sm_queue_read(struct sm_queue *q, const char *qid, char **text_r, size_t *len_r,
-	      unsigned long long *size_r, const char **error_r)
+	      time_t *mtime_r, unsigned long long *size_r, const char **error_r)
 {
 	char path[PATH_MAX + 32], df[PATH_MAX + 32];
 	struct stat st;
@@ -209,6 +209,7 @@ sm_queue_read(struct sm_queue *q, const char *qid, char **text_r, size_t *len_r,
 		return set_error(q, error_r, "%s: not a regular file of at most %u bytes", path,
 				 QF_MAX_SIZE);
 	}
+	*mtime_r = st.st_mtime;
 	text = xmalloc((size_t)st.st_size + 1);
 	while (len < (size_t)st.st_size) {
 		ssize_t r = read(fd, text + len, (size_t)st.st_size - len);

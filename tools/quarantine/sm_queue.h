@@ -30,6 +30,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <time.h>
 
 #define SM_DEFAULT_CF "/etc/mail/sendmail.cf"
 
@@ -53,12 +54,13 @@ const char *sm_queue_command(void);
 int sm_queue_held_ids(struct sm_queue *q, char ***ids_r, size_t *n_r, const char **error_r);
 void sm_queue_ids_free(char **ids, size_t n);
 /*
- * sm_queue_read - hf<qid> into *text_r (malloc'd, *len_r bytes) and the
- * data file's size into *size_r; 0, 1 when the file is gone, -1 with
- * *error_r when it cannot be read (permissions, too large, not a file)
+ * sm_queue_read - hf<qid> into *text_r (malloc'd, *len_r bytes), its
+ * modification time into *mtime_r and the data file's size into *size_r;
+ * 0, 1 when the file is gone, -1 with *error_r when it cannot be read
+ * (permissions, too large, not a file)
  */
 int sm_queue_read(struct sm_queue *q, const char *qid, char **text_r, size_t *len_r,
-		  unsigned long long *size_r, const char **error_r);
+		  time_t *mtime_r, unsigned long long *size_r, const char **error_r);
 /*
  * sm_queue_is_held - 1 when hf<qid> exists, 0 when not, -1 on error;
  * other (size bytes) gets another held id that contains qid, or ""
