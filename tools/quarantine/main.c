@@ -386,7 +386,8 @@ act(struct options *o, int argc, char **argv, int release)
 			break;
 		case MTA_NOT_HELD:
 			fprintf(stderr, PROG ": %s: left %s before it could be %s: nothing"
-				" done\n", argv[i], o->mta.ops->where, release ? "released" : "deleted");
+				" done\n", argv[i], o->mta.ops->where,
+				release ? "released" : "deleted");
 			audit_log(name, argv[i], h, "not-held", NULL, stdout);
 			status = 1;
 			break;

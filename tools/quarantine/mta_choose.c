@@ -19,7 +19,10 @@ static const struct mta_probe default_probe = {
 static int
 installed(const struct mta_probe *probe)
 {
-	return (access(probe->postfix_main_cf, F_OK) == 0) | (access(probe->sendmail_cf, F_OK) == 0) << 1;
+	int postfix = access(probe->postfix_main_cf, F_OK) == 0;
+	int sendmail = access(probe->sendmail_cf, F_OK) == 0;
+
+	return postfix | sendmail << 1;
 }
 
 int

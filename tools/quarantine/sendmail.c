@@ -19,6 +19,7 @@
  *
  * Thread-safety: see mta.h.
  */
+#include "errbuf.h"
 #include "mta.h"
 #include "qf_parse.h"
 #include "runcmd.h"
@@ -32,22 +33,6 @@
 
 #define ERRBUF 256
 
-static int set_error(struct mta *m, const char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* set_error - a message in m->error; always -1 */
-static int
-set_error(struct mta *m, const char **error_r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m->error, sizeof(m->error), fmt, ap);
-	va_end(ap);
-	*error_r = m->error;
-	return -1;
-}
-
 /* queue - the queue directories from the .cf, once; 0 or -1 */
 static int
 queue(struct mta *m, const char **error_r)
@@ -57,7 +42,7 @@ queue(struct mta *m, const char **error_r)
 	if (m->sm.control_dir[0] != '\0')
 		return 0;
 	if (sm_queue_find(&m->sm, m->config, &why) < 0)
-		return set_error(m, error_r, "%s", why);
+		return ERRBUF_SET(m->error, error_r, "%s", why);
 	return 0;
 }
 
@@ -76,7 +61,7 @@ read_one(struct mta *m, struct held_set *set, struct held *h, int keep_headers,
 	if (rc == 1)
 		return 1;
 	if (rc < 0)
-		return set_error(m, error_r, "%s", why);
+		return ERRBUF_SET(m->error, error_r, "%s", why);
 	if (qf_parse(set, h, text, len, keep_headers, eb, sizeof(eb), &why) < 0) {
 		snprintf(why_buf, sizeof(why_buf), "hf%s not understood: %s", h->qid, why);
 		h->mta_reason = held_set_strdup(set, why_buf, strlen(why_buf));
@@ -110,7 +95,7 @@ sm_list(struct mta *m, struct held_set *set, const char **error_r)
 	if (queue(m, error_r) < 0)
 		return -1;
 	if (sm_queue_held_ids(&m->sm, &ids, &n, &why) < 0)
-		return set_error(m, error_r, "%s", why);
+		return ERRBUF_SET(m->error, error_r, "%s", why);
 	for (size_t i = 0; i < n; i++) {
 		struct held *h = held_set_add(set, ids[i]);
 
@@ -173,7 +158,7 @@ sendmail_cmd(struct mta *m, struct runcmd_result *res, const char **error_r, ...
 	va_end(ap);
 	argv[n] = NULL;
 	if (runcmd_run(argv, res, &why) < 0)
-		return set_error(m, error_r, "cannot run %s: %s", argv[0], why);
+		return ERRBUF_SET(m->error, error_r, "cannot run %s: %s", argv[0], why);
 	return 0;
 }
 
@@ -190,13 +175,13 @@ sm_release(struct mta *m, const char *qid, const char **error_r)
 	if (queue(m, error_r) < 0)
 		return MTA_FAILED;
 	if ((held = sm_queue_is_held(&m->sm, qid, other, sizeof(other), &why)) < 0) {
-		set_error(m, error_r, "%s", why);
+		ERRBUF_SET(m->error, error_r, "%s", why);
 		return MTA_FAILED;
 	}
 	if (held == 0)
 		return MTA_NOT_HELD;
 	if (other[0] != '\0') {
-		set_error(m, error_r, "sendmail -qI%s would also match %s: release it by hand",
+		ERRBUF_SET(m->error, error_r, "sendmail -qI%s would also match %s: release it by hand",
 			  qid, other);
 		return MTA_FAILED;
 	}
@@ -211,11 +196,11 @@ sm_release(struct mta *m, const char *qid, const char **error_r)
 
 		if (*last == '\0')
 			last = res.out;
-		set_error(m, error_r, "sendmail -qQ %s -Q failed: %.200s%s", select,
+		ERRBUF_SET(m->error, error_r, "sendmail -qQ %s -Q failed: %.200s%s", select,
 			  *last ? last : "no message", hint(last));
 		out = MTA_FAILED;
 	} else if (sm_queue_is_held(&m->sm, qid, other, sizeof(other), &why) == 1) {
-		set_error(m, error_r, "sendmail left it quarantined (busy? try again): %.200s",
+		ERRBUF_SET(m->error, error_r, "sendmail left it quarantined (busy? try again): %.200s",
 			  res.out);
 		out = MTA_FAILED;
 	} else {
@@ -241,7 +226,7 @@ sm_delete(struct mta *m, const char *qid, const char **error_r)
 	case SM_NOT_HELD:
 		return MTA_NOT_HELD;
 	default:
-		set_error(m, error_r, "%s", why);
+		ERRBUF_SET(m->error, error_r, "%s", why);
 		return MTA_FAILED;
 	}
 }

@@ -4,6 +4,7 @@
  * Thread-safety: see sm_queue.h.
  */
 #include "sm_queue.h"
+#include "errbuf.h"
 #include "mem.h"
 #include "qf_parse.h"
 #include "qid.h"
@@ -11,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +20,6 @@
 #include <unistd.h>
 
 #define PERMISSION_HINT " (permission problem: run as root, e.g. through sudo)"
-
-static int set_error(struct sm_queue *q, const char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* set_error - a message in q->error; always -1 */
-static int
-set_error(struct sm_queue *q, const char **error_r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q->error, sizeof(q->error), fmt, ap);
-	va_end(ap);
-	*error_r = q->error;
-	return -1;
-}
 
 /* errno_hint - advice for errno after a failed call */
 static const char *
@@ -86,7 +70,7 @@ sm_queue_find(struct sm_queue *q, const char *cf, const char **error_r)
 	if (cf == NULL)
 		cf = SM_DEFAULT_CF;
 	if ((f = fopen(cf, "r")) == NULL)
-		return set_error(q, error_r, "cannot read Sendmail's configuration %s: %s%s", cf,
+		return ERRBUF_SET(q->error, error_r, "cannot read Sendmail's configuration %s: %s%s", cf,
 				 strerror(errno), errno_hint(errno));
 	while (getline(&line, &cap, f) > 0) {
 		const char *v = option_value(line);
@@ -100,14 +84,14 @@ sm_queue_find(struct sm_queue *q, const char *cf, const char **error_r)
 	if (dir[0] == '\0')
 		snprintf(dir, sizeof(dir), "/var/spool/mqueue");
 	if (dir[0] != '/' || strchr(dir, '*') != NULL)
-		return set_error(q, error_r, "%s: QueueDirectory=%s: only one absolute queue"
+		return ERRBUF_SET(q->error, error_r, "%s: QueueDirectory=%s: only one absolute queue"
 				 " directory is supported", cf, dir);
 	if (groups > 0)
-		return set_error(q, error_r, "%s defines queue groups (Q lines): only the"
+		return ERRBUF_SET(q->error, error_r, "%s defines queue groups (Q lines): only the"
 				 " QueueDirectory queue is supported", cf);
 	n = snprintf(q->control_dir, sizeof(q->control_dir), "%s/qf", dir);
 	if (n < 0 || (size_t)n >= sizeof(q->control_dir))
-		return set_error(q, error_r, "queue directory name too long");
+		return ERRBUF_SET(q->error, error_r, "queue directory name too long");
 	if (!is_dir(q->control_dir))
 		snprintf(q->control_dir, sizeof(q->control_dir), "%s", dir);
 	snprintf(q->data_dir, sizeof(q->data_dir), "%s/df", dir);
@@ -153,7 +137,7 @@ sm_queue_held_ids(struct sm_queue *q, char ***ids_r, size_t *n_r, const char **e
 	const char *why;
 
 	if (d == NULL)
-		return set_error(q, error_r, "cannot read Sendmail's queue directory %s: %s%s",
+		return ERRBUF_SET(q->error, error_r, "cannot read Sendmail's queue directory %s: %s%s",
 				 q->control_dir, strerror(errno), errno_hint(errno));
 	while ((e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, "hf", 2) != 0 || qid_check(QID_SENDMAIL, e->d_name + 2, &why) < 0)
@@ -202,11 +186,11 @@ sm_queue_read(struct sm_queue *q, const char *qid, char **text_r, size_t *len_r,
 	if (fd < 0 && errno == ENOENT)
 		return 1;
 	if (fd < 0)
-		return set_error(q, error_r, "cannot read %s: %s%s", path, strerror(errno),
+		return ERRBUF_SET(q->error, error_r, "cannot read %s: %s%s", path, strerror(errno),
 				 errno_hint(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > QF_MAX_SIZE) {
 		close(fd);
-		return set_error(q, error_r, "%s: not a regular file of at most %u bytes", path,
+		return ERRBUF_SET(q->error, error_r, "%s: not a regular file of at most %u bytes", path,
 				 QF_MAX_SIZE);
 	}
 	*mtime_r = st.st_mtime;
@@ -219,7 +203,7 @@ sm_queue_read(struct sm_queue *q, const char *qid, char **text_r, size_t *len_r,
 		if (r < 0) {
 			free(text);
 			close(fd);
-			return set_error(q, error_r, "cannot read %s: %s", path, strerror(errno));
+			return ERRBUF_SET(q->error, error_r, "cannot read %s: %s", path, strerror(errno));
 		}
 		if (r == 0)
 			break;	/* shorter than it was: the parser finds it cut short */
@@ -249,7 +233,7 @@ sm_queue_is_held(struct sm_queue *q, const char *qid, char *other, size_t size,
 	else if (errno == ENOENT)
 		held = 0;
 	else
-		return set_error(q, error_r, "cannot look at %s: %s%s", path, strerror(errno),
+		return ERRBUF_SET(q->error, error_r, "cannot look at %s: %s%s", path, strerror(errno),
 				 errno_hint(errno));
 	if (sm_queue_held_ids(q, &ids, &n, error_r) < 0)
 		return -1;
@@ -296,13 +280,13 @@ sm_queue_remove(struct sm_queue *q, const char *qid, const char **error_r)
 		if ((fd = open(hf, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
 			if (errno == ENOENT)
 				return SM_NOT_HELD;
-			set_error(q, error_r, "cannot open %s: %s%s", hf, strerror(errno),
+			ERRBUF_SET(q->error, error_r, "cannot open %s: %s%s", hf, strerror(errno),
 				  errno_hint(errno));
 			return SM_FAILED;
 		}
 		if ((err = lock(fd)) != 0) {
 			close(fd);
-			set_error(q, error_r, "%s is locked (%s): Sendmail is working on this"
+			ERRBUF_SET(q->error, error_r, "%s is locked (%s): Sendmail is working on this"
 				  " message; nothing done, try again", hf, strerror(err));
 			return SM_FAILED;
 		}
@@ -314,20 +298,20 @@ sm_queue_remove(struct sm_queue *q, const char *qid, const char **error_r)
 	if (fd < 0) {
 		if (access(hf, F_OK) < 0 && errno == ENOENT)
 			return SM_NOT_HELD;
-		set_error(q, error_r, "%s keeps changing under the lock: nothing done", hf);
+		ERRBUF_SET(q->error, error_r, "%s keeps changing under the lock: nothing done", hf);
 		return SM_FAILED;
 	}
 	if (unlink(df) < 0 && errno != ENOENT) {
 		err = errno;
 		close(fd);
-		set_error(q, error_r, "cannot remove %s: %s%s; nothing done", df, strerror(err),
+		ERRBUF_SET(q->error, error_r, "cannot remove %s: %s%s; nothing done", df, strerror(err),
 			  errno_hint(err));
 		return SM_FAILED;
 	}
 	if (unlink(hf) < 0) {
 		err = errno;
 		close(fd);
-		set_error(q, error_r, "removed %s but not %s: %s%s", df, hf, strerror(err),
+		ERRBUF_SET(q->error, error_r, "removed %s but not %s: %s%s", df, hf, strerror(err),
 			  errno_hint(err));
 		return SM_FAILED;
 	}
