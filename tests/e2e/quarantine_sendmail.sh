@@ -9,7 +9,7 @@
 # a message released meanwhile (by hand, and between the tool's check
 # and its sendmail command through a wrapper), a queue file Sendmail has
 # locked, a cut-short queue file, logs with other programs' lines and a
-# rotated .gz.
+# rotated .gz, a user without the rights.
 #
 #   bash tests/e2e/quarantine_sendmail.sh DMARCGUARD NSD_TOOL SIGN_TOOL QUARANTINE TESTS_DIR [DEB_CACHE]
 #
@@ -60,7 +60,7 @@ LIB=$(dirname "${BASH_SOURCE[0]}")/lib
 # ---- prerequisites
 e2e_need_root "namespaces, mounts and Sendmail's queue need it"
 sm_need
-e2e_need_commands swaks gzip flock
+e2e_need_commands swaks gzip flock setpriv
 for f in "$DMARCGUARD" "$NSD_TOOL" "$SIGN_TOOL" "$Q"; do [ -x "$f" ] || die "not executable: $f"; done
 [ -f "$MESSAGES/unsigned-none.eml" ] || die "no message corpus under $MESSAGES"
 
@@ -171,6 +171,15 @@ q -C "$CF" -c /etc/postfix list
 check "-C and -c together: exit 2, choose one MTA" \
 	eval '[ "$RC" = 2 ] && printf "%s" "$ERR" | grep -q "choose one MTA"'
 check "nothing changed" test "$before" = "$(held_ids)"
+install -D -m 0755 "$Q" "$WORK/bin/dmarcguard-quarantine"	# reachable for nobody
+nobody() { RC=0; timeout 60 setpriv --reuid nobody --regid nogroup --clear-groups \
+	"$WORK/bin/dmarcguard-quarantine" -C "$CF" "$@" >/dev/null 2>"$WORK/nobody.err" 7>&- || RC=$?; }
+nobody list
+check "as nobody: list refuses with a clear error, exit 2 (got $RC: $(cat "$WORK/nobody.err"))" \
+	eval '[ "$RC" = 2 ] && grep -q "cannot read Sendmail.s queue directory .*permission problem: run as root" "$WORK/nobody.err"'
+nobody delete "${SPOOFS[2]}"
+check "as nobody: delete refused (exit $RC), nothing deleted" \
+	eval '[ "$RC" = 2 ] && [ "$before" = "$(held_ids)" ]'
 
 # a queue file Sendmail has locked (it is working on it): delete leaves it alone
 flock "$QDIR/hf${SPOOFS[2]}" sleep 10 7>&- &
