@@ -67,7 +67,8 @@ judge() {	# judge CONF -> the verdict lines of every case, in order
 	for c in "${cases[@]}"; do
 		read -r f ip helo from _ <<<"$c"
 		(cd "$messages" && "$dmarcguard" -c "$1" --test "$f" --client-ip "$ip" \
-			--helo "$helo" --mail-from "$from") 2>>"$tmp/stderr" | head -1
+			--helo "$helo" --mail-from "$from" --rcpt "<desk@MX.Test.Example>") \
+			2>>"$tmp/stderr" | head -1
 	done
 }
 
@@ -188,6 +189,9 @@ for mail in "$tmp"/out/*.eml; do
 	fi
 	ours=$(x "sum(//*[local-name()='record']/*[local-name()='row']/*[local-name()='count'])")
 	records=$(x "count(//*[local-name()='record'])")
+	# the first RCPT TO's domain, lowercased, is every record's envelope_to
+	[ "$(x "count(//*[local-name()='identifiers']/*[local-name()='envelope_to'][.='mx.test.example'])")" = "$records" ] \
+		|| fail "$name: envelope_to"
 
 	# Mail::DMARC's view
 	head -1 "$tmp/mdmarc.out" | grep -q "^domain=$domain submitter=mx.test.example report_id=$id records=$records messages=$ours$" \
