@@ -173,11 +173,7 @@ deliver_all(struct report_store *st, const struct config *cfg, const struct opti
 		printf("%s: %zu parts under ReportMaxBytes %u\n", m->domain, b->part_count,
 		       cfg->report_max_bytes);
 	for (size_t j = 0; j < b->part_count; j++) {
-		m->report_id = b->parts[j].report_id;
-		m->messages = b->parts[j].messages;
-		m->records = b->parts[j].records;
-		m->gzip = b->parts[j].gzip;
-		m->gzip_len = b->parts[j].gzip_len;
+		reports_build_part_mail(b, j, m);
 		if (deliver(cfg, o, m) != 0)
 			return 1;
 	}

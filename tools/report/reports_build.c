@@ -251,3 +251,13 @@ reports_build_clear(struct reports_built *out)
 	parts_clear(&out->parts, out->part_count);
 	out->part_count = 0;
 }
+
+void
+reports_build_part_mail(const struct reports_built *b, size_t j, struct reports_mail *m)
+{
+	m->report_id = b->parts[j].report_id;
+	m->messages = b->parts[j].messages;
+	m->records = b->parts[j].records;
+	m->gzip = b->parts[j].gzip;
+	m->gzip_len = b->parts[j].gzip_len;
+}

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "report_store.h"
+#include "reports_mail.h"
 
 #define REPORTS_BUILD_MAX_DESTINATIONS 2
 #define REPORTS_BUILD_ID_SIZE 40
@@ -74,6 +75,12 @@ int reports_build(struct report_store *store, const struct reports_identity *id,
 		  const char *domain, int64_t day, size_t max_bytes, struct reports_built *out,
 		  const char **error_r);
 void reports_build_clear(struct reports_built *out);
+
+/*
+ * reports_build_part_mail - part j's Report-ID, counts and attachment
+ * into m (whose other fields the caller sets); m points into b
+ */
+void reports_build_part_mail(const struct reports_built *b, size_t j, struct reports_mail *m);
 
 /* reports_build_destinations - the mailto addresses of rua into out */
 void reports_build_destinations(const char *rua, struct reports_built *out);
