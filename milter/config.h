@@ -95,6 +95,7 @@ struct config {
 	char *report_from;
 	char *report_contact;
 	char *report_sendmail;
+	unsigned report_max_bytes;	/* gzip'ed bytes per report (part) */
 };
 
 /*

@@ -252,6 +252,43 @@ START_TEST(test_locked)
 }
 END_TEST
 
+/* collect_to - the envelope_to of each aggregated record with its count */
+static int
+collect_to(const struct report_record *r, uint64_t count, void *ctx)
+{
+	char *out = ctx;
+
+	sprintf(out + strlen(out), "%s=%llu ", r->envelope_to[0] ? r->envelope_to : "-",
+		(unsigned long long)count);
+	return 0;
+}
+
+/* test_envelope_to - a record per envelope_to: kept, grouped and read back */
+START_TEST(test_envelope_to)
+{
+	char error[256], got[256] = "";
+	const char *why = NULL;
+	struct report_store *st = report_store_open(uri, error, sizeof(error));
+	struct report_record r[] = {
+		rec(T(1), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+		rec(T(2), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+		rec(T(3), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+		rec(T(4), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+	};
+	struct report_policy pol;
+
+	ck_assert_ptr_nonnull(st);
+	snprintf(r[0].envelope_to, sizeof(r[0].envelope_to), "mx.example.net");
+	snprintf(r[1].envelope_to, sizeof(r[1].envelope_to), "mx.example.net");
+	snprintf(r[2].envelope_to, sizeof(r[2].envelope_to), "other.example.net");
+	ck_assert_int_eq(report_store_append(st, r, 4, &why), 0);
+	ck_assert_int_eq(report_store_aggregate(st, "a.example", DAY, &pol, collect_to, got, &why),
+			 0);
+	ck_assert_str_eq(got, "mx.example.net=2 -=1 other.example.net=1 ");
+	report_store_close(&st);
+}
+END_TEST
+
 static void
 teardown(void)
 {
@@ -277,6 +314,7 @@ main(void)
 	tcase_add_loop_test(tc, test_bad_uri, 0, TEST_ROWS(bad_uris));
 	tcase_add_test(tc, test_future_schema);
 	tcase_add_test(tc, test_locked);
+	tcase_add_test(tc, test_envelope_to);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -7,7 +7,7 @@
  *   dmarcguard-reports [-c FILE] expire --older-than 90d
  *
  * The configuration is the daemon's file (ReportStore, ReportFrom,
- * ReportOrgName, ReportContact, ReportSendmail, and Nameservers and
+ * ReportOrgName, ReportContact, ReportSendmail, ReportMaxBytes, and Nameservers and
  * PublicSuffixList for the external destination check), read by the
  * daemon's own parser. A
  * period is yesterday (the default), today or YYYY-MM-DD, one UTC day.
@@ -131,13 +131,11 @@ destinations(struct resolver *resolver, const struct orgdomain *od, const char *
 	return retry ? -1 : 0;
 }
 
-/* deliver - the report to outdir (dry run) or to sendmail; 0, or 1 on failure */
+/* deliver - one report or part to outdir (dry run) or to sendmail; 0, or 1 on failure */
 static int
-deliver(struct report_store *st, const struct config *cfg, const struct options *o,
-	const struct reports_mail *m, int64_t day, const struct reports_built *b)
+deliver(const struct config *cfg, const struct options *o, const struct reports_mail *m)
 {
 	char path[1400], error[512];
-	const char *why = NULL;
 
 	if (o->dry_run) {
 		if (write_mail(o->outdir, m, path, sizeof(path)) < 0) {
@@ -145,7 +143,7 @@ deliver(struct report_store *st, const struct config *cfg, const struct options 
 			return 1;
 		}
 		printf("%s: wrote %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", m->domain,
-		       path, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
+		       path, m->messages, m->records, m->to[0], m->to_count > 1 ? ", " : "",
 		       m->to_count > 1 ? m->to[1] : "");
 		return 0;
 	}
@@ -154,15 +152,39 @@ deliver(struct report_store *st, const struct config *cfg, const struct options 
 			m->domain, error);
 		return 1;
 	}
-	if (report_store_mark_sent(st, m->domain, day, m->report_id, m->now, &why) < 0) {
+	printf("%s: sent %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", m->domain,
+	       m->report_id, m->messages, m->records, m->to[0], m->to_count > 1 ? ", " : "",
+	       m->to_count > 1 ? m->to[1] : "");
+	return 0;
+}
+
+/*
+ * deliver_all - every part of a report, then the report marked sent; a
+ * part that failed leaves it unmarked and the next run sends every part
+ * again under the same Report-IDs (receivers drop the repeats)
+ */
+static int
+deliver_all(struct report_store *st, const struct config *cfg, const struct options *o,
+	    struct reports_mail *m, int64_t day, const struct reports_built *b)
+{
+	const char *why = NULL;
+
+	if (b->part_count > 1)
+		printf("%s: %zu parts under ReportMaxBytes %u\n", m->domain, b->part_count,
+		       cfg->report_max_bytes);
+	for (size_t j = 0; j < b->part_count; j++) {
+		reports_build_part_mail(b, j, m);
+		if (deliver(cfg, o, m) != 0)
+			return 1;
+	}
+	if (o->dry_run)
+		return 0;
+	if (report_store_mark_sent(st, m->domain, day, b->report_id, m->now, &why) < 0) {
 		/* sent, but not known as sent: say so loudly, a later run would send it again */
 		fprintf(stderr, "dmarcguard-reports: %s: sent as %s but not marked sent: %s\n",
-			m->domain, m->report_id, why);
+			m->domain, b->report_id, why);
 		return 1;
 	}
-	printf("%s: sent %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", m->domain,
-	       m->report_id, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
-	       m->to_count > 1 ? m->to[1] : "");
 	return 0;
 }
 
@@ -206,7 +228,7 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 			printf("%s: already sent\n", d.names[i]);
 			continue;
 		}
-		if (reports_build(st, &id, d.names[i], day, &b, &why) < 0) {
+		if (reports_build(st, &id, d.names[i], day, cfg->report_max_bytes, &b, &why) < 0) {
 			fprintf(stderr, "dmarcguard-reports: %s: %s\n", d.names[i], why);
 			failed = 1;
 			continue;
@@ -217,11 +239,9 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 			m = (struct reports_mail){
 				.from = cfg->report_from, .to = to, .to_count = n,
 				.submitter = id.submitter, .domain = d.names[i],
-				.report_id = b.report_id, .begin = b.begin, .end = b.end, .now = now,
-				.messages = b.messages, .records = b.records, .gzip = b.gzip,
-				.gzip_len = b.gzip_len,
+				.begin = b.begin, .end = b.end, .now = now,
 			};
-			failed |= deliver(st, cfg, o, &m, day, &b);
+			failed |= deliver_all(st, cfg, o, &m, day, &b);
 		}
 		reports_build_clear(&b);
 	}
