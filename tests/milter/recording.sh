@@ -7,7 +7,7 @@
 # With "down" as fourth argument the store cannot be opened: every
 # verdict is the same as ever, the daemon lives, and the drops are
 # counted in a log line.
-# In both, the metrics endpoint counts the report rows recorded and
+# In every mode, the metrics endpoint counts the report rows recorded and
 # dropped (dmarcguard_report_rows_total) as the store and the log do.
 # With "kill" the daemon is killed with SIGKILL while it records (a stream
 # of messages over about two seconds): the store passes SQLite's
@@ -146,11 +146,12 @@ done
 rows_recorded=$(metric 'dmarcguard_report_rows_total{result="recorded"}')
 rows_dropped=$(metric 'dmarcguard_report_rows_total{result="dropped"}')
 rows_store_error=$(metric 'dmarcguard_report_rows_dropped_total{reason="store_error"}')
-if [ "$mode" = down ]; then
-	want_rows="0 $want_recorded $want_recorded"
-else
-	want_rows="$want_recorded 0 0"
-fi
+case $mode in
+down) want_rows="0 $want_recorded $want_recorded" ;;
+# some written, some dropped: compared with the log line's totals below
+readonly|full) want_rows="$rows_recorded $rows_dropped $rows_dropped" ;;
+*) want_rows="$want_recorded 0 0" ;;
+esac
 [ "$rows_recorded $rows_dropped $rows_store_error" = "$want_rows" ] \
 	|| { echo "report rows recorded/dropped/store_error: $rows_recorded $rows_dropped $rows_store_error, want $want_rows"; failed=$((failed + 1)); }
 echo "metrics: report rows recorded $rows_recorded, dropped $rows_dropped (store_error $rows_store_error)"
@@ -173,6 +174,8 @@ elif [ "$mode" = readonly ] || [ "$mode" = full ]; then
 		grep 'report store' "$tmp/daemon.log" || true
 		failed=$((failed + 1))
 	fi
+	[ "$rows_recorded $rows_dropped" = "$written $dropped" ] \
+		|| { echo "metrics say $rows_recorded written, $rows_dropped dropped; the log $written, $dropped"; failed=$((failed + 1)); }
 	# writable again for the check: SQLite opens a WAL store only with its -shm file
 	if [ "$mode" = full ]; then rm -f "$store_dir/mnt/filler"; else mount -o remount,rw "$store_dir/mnt"; fi
 	got=$(integrity "$store_dir/mnt/reports.db")
