@@ -9,9 +9,8 @@
 #include "config.h"
 #include "config_compat.h"
 #include "config_file.h"
+#include "config_objects.h"
 #include "config_table.h"
-#include "lookalike.h"
-#include "orgdomain.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@ config_free(struct config *c)
 		if (c->raw != NULL)
 			free(c->raw[i]);
 	}
+	config_objects_release(c);
 	policy_settings_release(&c->policy);
 	for (size_t i = 0; i < c->warning_count; i++)
 		free(c->warnings[i]);
@@ -231,9 +231,10 @@ read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
 	return 0;
 }
 
+/* read_file - read path into c; key_lines[i] gets the line that first set key i */
 static int
 read_file(struct config *c, const char *path, const struct config_compat *compat,
-	  char *error, size_t size)
+	  unsigned *key_lines, char *error, size_t size)
 {
 	struct reader r = { .config = c, .compat = compat, .path = path,
 			    .keys = calloc(config_keys_count, sizeof(*r.keys)) };
@@ -244,53 +245,9 @@ read_file(struct config *c, const char *path, const struct config_compat *compat
 		return -1;
 	}
 	rc = config_file_read(path, CONFIG_LINE_MAX, read_line, &r, error, size);
+	for (size_t i = 0; i < config_keys_count; i++)
+		key_lines[i] = r.keys[i].first_line;
 	free(r.keys);
-	return rc;
-}
-
-/*
- * check_lookalike - every protected and allowed name must have a
- * registrable domain under the configured Public Suffix List: build the
- * set once here, as the engine will, so that a bad name stops the daemon
- * (or the reload) with its reason instead of failing later without one.
- */
-static int
-check_lookalike(const struct config *c, char *error, size_t size)
-{
-	const struct { const char *key, *text; } lists[] = {
-		{ "ProtectedDomains", c->protected_domains },
-		{ "ProtectedDomainsFile", c->protected_domains_file_text },
-		{ "LookalikeAllow", c->lookalike_allow },
-	};
-	const char *why = NULL;
-	struct orgdomain *od = NULL;
-	struct lookalike_set *set = NULL;
-	char reason[256];
-	int rc = 0;
-
-	for (size_t i = 0; i < 3; i++)
-		rc |= lists[i].text != NULL && lists[i].text[0] != '\0';
-	if (rc == 0)
-		return 0;
-	if ((od = orgdomain_new(c->public_suffix_list && c->public_suffix_list[0]
-				? c->public_suffix_list : NULL, &why)) == NULL
-	    || (set = lookalike_set_new(od, &why)) == NULL) {
-		snprintf(error, size, "%s: %s", c->source, why);
-		orgdomain_free(&od);
-		return -1;
-	}
-	rc = 0;
-	for (size_t i = 0; i < 3 && rc == 0; i++) {
-		if (lists[i].text == NULL)
-			continue;
-		rc = i < 2 ? lookalike_set_protect(set, lists[i].text, reason, sizeof(reason))
-		    : lookalike_set_allow(set, lists[i].text, reason, sizeof(reason));
-		if (rc < 0)
-			snprintf(error, size, "%s: %s: %s", i == 1 ? c->protected_domains_file
-				 : c->source, lists[i].key, reason);
-	}
-	lookalike_set_free(&set);
-	orgdomain_free(&od);
 	return rc;
 }
 
@@ -305,10 +262,13 @@ config_load_compat(const char *path, const struct config_compat *compat, char *e
 		   size_t size)
 {
 	struct config *c = calloc(1, sizeof(*c));
+	unsigned *key_lines = calloc(config_keys_count, sizeof(*key_lines));
 	char reason[512];
 
-	if (c == NULL || (c->raw = calloc(config_keys_count, sizeof(*c->raw))) == NULL) {
+	if (c == NULL || key_lines == NULL
+	    || (c->raw = calloc(config_keys_count, sizeof(*c->raw))) == NULL) {
 		snprintf(error, size, "out of memory");
+		free(key_lines);
 		free(c);
 		return NULL;
 	}
@@ -322,18 +282,23 @@ config_load_compat(const char *path, const struct config_compat *compat, char *e
 		    || remember_raw(c, i, &k, key->default_value, 0) < 0) {
 			/* a bad default is a bug in the table, caught by the tests */
 			snprintf(error, size, "default of %s: %s", key->name, reason);
+			free(key_lines);
 			config_free(c);
 			return NULL;
 		}
 	}
 	c->source = strdup(path ? path : "(embedded defaults)");
-	if (c->source == NULL || (path != NULL && read_file(c, path, compat, error, size) < 0)
-	    || check_lookalike(c, error, size) < 0) {
+	/* building the snapshot's objects is what checks the PSL and the names */
+	if (c->source == NULL
+	    || (path != NULL && read_file(c, path, compat, key_lines, error, size) < 0)
+	    || config_objects_build(c, key_lines, error, size) < 0) {
 		if (c->source == NULL)
 			snprintf(error, size, "out of memory");
+		free(key_lines);
 		config_free(c);
 		return NULL;
 	}
+	free(key_lines);
 	return c;
 }
 

@@ -41,6 +41,9 @@
 /* the longest line of a configuration file, its newline not counted */
 #define CONFIG_LINE_MAX 4096
 
+struct orgdomain;
+struct lookalike_set;
+
 struct config {
 	atomic_int refs;
 	char *source;			/* file name, or "(embedded defaults)" */
@@ -81,6 +84,10 @@ struct config {
 	char *protected_domains_file_text;	/* that file's contents, or NULL */
 	int protect_recipient_domains;
 	char *lookalike_allow;
+	/* built from the values above by config_load and owned by the snapshot
+	 * (config_objects.h); the engine borrows them */
+	struct orgdomain *orgdomain;	/* PublicSuffixList, loaded */
+	struct lookalike_set *lookalike;	/* the names above, precomputed */
 
 	/* milter output */
 	char *reject_text;
@@ -100,8 +107,9 @@ struct config {
 
 /*
  * config_load - read path (NULL: embedded defaults only) into a new
- * snapshot with one reference. NULL on error, with "file:line: reason"
- * (or "file: reason") in error.
+ * snapshot with one reference, and build the objects it owns (the Public
+ * Suffix List, the look-alike set: config_objects.h). NULL on error, with
+ * "file:line: reason" (or "file: reason") in error.
  */
 struct config *config_load(const char *path, char *error, size_t size);
 
