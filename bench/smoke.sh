@@ -32,7 +32,7 @@ field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
 port=$(free_port)
 start_nsd "$work/nsd" "$port" "$src/tests/zones" "$here/zones"
 pids+=("$NSD_PID")
-start_dmarcguard "$dg" "$work/dg" "127.0.0.1@$port"
+start_dmarcguard "$dg" "$work/dg" "127.0.0.1@$NSD_PORT"	# start_nsd may have moved
 pids+=("$DG_PID")
 
 "$loadgen" --milter "unix:$DG_SOCKET" --corpus "$work/corpus" -c 2 -m 25 --pid "$DG_PID" \

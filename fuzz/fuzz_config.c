@@ -6,7 +6,9 @@
  * "@@rules@@" and the content of a domain rules file. Both go to memfds
  * read through /proc/self/fd/N. A DomainRulesFile or ProtectedDomainsFile
  * line with a value is rewritten to name the rules memfd, so the harness never opens files of
- * the machine (a FIFO or /dev/stdin would hang it).
+ * the machine (a FIFO or /dev/stdin would hang it). PublicSuffixList always names a memfd
+ * holding a small suffix list (a line is added when the input has none): config_load
+ * loads the list, and Debian's whole file would cost each input about 35 M instructions.
  *
  * Invariants checked (abort on violation):
  *  - a failure says "PATH:..." and returns NULL;
@@ -38,8 +40,9 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int conf_fd = -1, rules_fd = -1;
-static char conf_path[64], rules_path[64];
+static int conf_fd = -1, rules_fd = -1, psl_fd = -1;
+static char conf_path[64], rules_path[64], psl_path[64];
+static const char psl_text[] = "com\nnet\norg\nuk\nco.uk\nexample\ntest\n";
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -47,10 +50,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if ((conf_fd = memfd_create("fuzz-conf", MFD_CLOEXEC)) < 0
-	    || (rules_fd = memfd_create("fuzz-rules", MFD_CLOEXEC)) < 0)
+	    || (rules_fd = memfd_create("fuzz-rules", MFD_CLOEXEC)) < 0
+	    || (psl_fd = memfd_create("fuzz-psl", MFD_CLOEXEC)) < 0)
 		fuzz_die("memfd_create failed");
 	snprintf(conf_path, sizeof(conf_path), "/proc/self/fd/%d", conf_fd);
 	snprintf(rules_path, sizeof(rules_path), "/proc/self/fd/%d", rules_fd);
+	snprintf(psl_path, sizeof(psl_path), "/proc/self/fd/%d", psl_fd);
+	if (pwrite(psl_fd, psl_text, sizeof(psl_text) - 1, 0) != (ssize_t)sizeof(psl_text) - 1)
+		fuzz_die("cannot write the suffix list memfd");
 	return 0;
 }
 
@@ -94,14 +101,17 @@ table_index(const char *key, size_t len)
 
 /*
  * rewrite - the config with DomainRulesFile and ProtectedDomainsFile
- * values replaced by the rules memfd; also checks, when `accepted`, keys and repetitions.
+ * values replaced by the rules memfd and PublicSuffixList's by the list
+ * memfd (a first line naming it when no line does); also checks, when
+ * `accepted`, keys and repetitions.
  */
 static char *
 walk_lines(const char *text, size_t len, int accepted, size_t *out_len)
 {
-	char *out = malloc(len * 2 + 64), *line = malloc(len + 1);
+	char *out = malloc(len * 3 + 128), *line = malloc(len + 1);
 	unsigned *seen = calloc(config_key_count(), sizeof(*seen));
 	size_t o = 0;
+	int psl_named = 0;
 
 	if (out == NULL || line == NULL || seen == NULL)
 		abort();
@@ -127,6 +137,9 @@ walk_lines(const char *text, size_t len, int accepted, size_t *out_len)
 			       || strcasecmp(config_key_name(i), "ProtectedDomainsFile") == 0)
 		    && rest[strspn(rest, " \t\r\n")] != '\0') {
 			o += (size_t)sprintf(out + o, "%.*s %s\n", (int)klen, key, rules_path);
+		} else if (i >= 0 && strcasecmp(config_key_name(i), "PublicSuffixList") == 0) {
+			o += (size_t)sprintf(out + o, "%.*s %s\n", (int)klen, key, psl_path);
+			psl_named = 1;
 		} else {
 			memcpy(out + o, p, n);
 			o += n;
@@ -137,6 +150,15 @@ walk_lines(const char *text, size_t len, int accepted, size_t *out_len)
 	}
 	free(line);
 	free(seen);
+	if (!psl_named && !accepted) {
+		char first[96];
+		size_t head = (size_t)snprintf(first, sizeof(first), "PublicSuffixList %s\n",
+					       psl_path);
+
+		memmove(out + head, out, o);
+		memcpy(out, first, head);
+		o += head;
+	}
 	*out_len = o;
 	return out;
 }

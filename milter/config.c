@@ -1,15 +1,16 @@
 /*
  * config - load, share and release configuration snapshots (see config.h;
- * the keys themselves are in config_table.c).
+ * the keys themselves are in config_table.c, the names of earlier releases
+ * and typo suggestions in config_compat.c).
  *
  * Thread-safety: config_load builds a private snapshot; afterwards it is
  * read-only and its reference count atomic.
  */
 #include "config.h"
+#include "config_compat.h"
 #include "config_file.h"
+#include "config_objects.h"
 #include "config_table.h"
-#include "lookalike.h"
-#include "orgdomain.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +28,11 @@ config_free(struct config *c)
 		if (c->raw != NULL)
 			free(c->raw[i]);
 	}
+	config_objects_release(c);
 	policy_settings_release(&c->policy);
+	for (size_t i = 0; i < c->warning_count; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
 	free(c->raw);
 	free(c->source);
 	free(c);
@@ -53,19 +58,67 @@ config_unref(struct config **cp)
 }
 
 /*
- * Per-key state while one file is read: the line that first set the key,
- * and the length and capacity of its raw text, so that a list key given
- * on a million lines is appended to in amortized constant time.
+ * Per-key state while one file is read: the line that first set the key
+ * and the name it used there (the key's, or an earlier release's), and
+ * the length and capacity of its raw text, so that a list key given on a
+ * million lines is appended to in amortized constant time.
  */
 struct key_state {
 	unsigned first_line;
+	const char *first_name;
 	size_t raw_len, raw_cap;
 };
 
 struct reader {
 	struct config *config;
+	const struct config_compat *compat;
+	const char *path;
 	struct key_state *keys;
 };
+
+/* add_warning - keep "path:line: text" for whoever shows the snapshot's warnings */
+static int
+add_warning(struct config *c, const char *path, unsigned lineno, const char *text)
+{
+	char **list = realloc(c->warnings, (c->warning_count + 1) * sizeof(*list));
+	int n;
+
+	if (list == NULL)
+		return -1;
+	c->warnings = list;
+	n = snprintf(NULL, 0, "%s:%u: %s", path, lineno, text);
+	if (n < 0 || (list[c->warning_count] = malloc((size_t)n + 1)) == NULL)
+		return -1;
+	snprintf(list[c->warning_count++], (size_t)n + 1, "%s:%u: %s", path, lineno, text);
+	return 0;
+}
+
+/*
+ * find_key - the table entry for a name as written, through the earlier
+ * releases' names: 1 with *key_r and *name_r (the spelling's own constant
+ * text), 0 for a removed key that is ignored, -1 refused (reason written).
+ */
+static int
+find_key(struct reader *r, const char *name, const char *value, unsigned lineno,
+	 const struct config_key **key_r, const char **name_r, char *reason, size_t size)
+{
+	char text[512];
+
+	if ((*key_r = config_key_find(name)) != NULL) {
+		*name_r = (*key_r)->name;
+		return 1;
+	}
+	if (config_compat_resolve(r->compat, name, value, key_r, name_r, text, sizeof(text))
+	    == CONFIG_COMPAT_REFUSED) {
+		snprintf(reason, size, "%s", text);
+		return -1;
+	}
+	if (add_warning(r->config, r->path, lineno, text) < 0) {
+		snprintf(reason, size, "out of memory");
+		return -1;
+	}
+	return *key_r != NULL;
+}
 
 /* remember_raw - keep the configured text of key i (appending for lists) */
 static int
@@ -133,21 +186,26 @@ read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
 	struct config *c = r->config;
 	const struct config_key *key;
 	struct key_state *k;
+	const char *spelling;
 	char *name, *value;
 	size_t i;
-	int append;
+	int append, found;
 
 	if (!split_line(line, &name, &value))
 		return 0;
-	if ((key = config_key_find(name)) == NULL) {
-		snprintf(reason, size, "unknown key \"%s\"", name);
-		return -1;
-	}
+	if ((found = find_key(r, name, value, lineno, &key, &spelling, reason, size)) <= 0)
+		return found;
 	i = (size_t)(key - config_keys);
 	k = &r->keys[i];
 	append = k->first_line != 0;
+	if (append && spelling != k->first_name) {
+		/* which one the operator meant is not ours to guess */
+		snprintf(reason, size, "%s and %s (line %u) both set %s; keep only %s",
+			 spelling, k->first_name, k->first_line, key->name, key->name);
+		return -1;
+	}
 	if (append && !config_key_repeatable(key)) {
-		snprintf(reason, size, "%s given again (first at line %u)", key->name,
+		snprintf(reason, size, "%s given again (first at line %u)", spelling,
 			 k->first_line);
 		return -1;
 	}
@@ -165,16 +223,21 @@ read_line(void *context, char *line, unsigned lineno, char *reason, size_t size)
 		snprintf(reason, size, "out of memory");
 		return -1;
 	}
-	if (!append)
+	if (!append) {
 		k->first_line = lineno;
+		k->first_name = spelling;
+	}
 	c->key_lines++;
 	return 0;
 }
 
+/* read_file - read path into c; key_lines[i] gets the line that first set key i */
 static int
-read_file(struct config *c, const char *path, char *error, size_t size)
+read_file(struct config *c, const char *path, const struct config_compat *compat,
+	  unsigned *key_lines, char *error, size_t size)
 {
-	struct reader r = { .config = c, .keys = calloc(config_keys_count, sizeof(*r.keys)) };
+	struct reader r = { .config = c, .compat = compat, .path = path,
+			    .keys = calloc(config_keys_count, sizeof(*r.keys)) };
 	int rc;
 
 	if (r.keys == NULL) {
@@ -182,64 +245,30 @@ read_file(struct config *c, const char *path, char *error, size_t size)
 		return -1;
 	}
 	rc = config_file_read(path, CONFIG_LINE_MAX, read_line, &r, error, size);
+	for (size_t i = 0; i < config_keys_count; i++)
+		key_lines[i] = r.keys[i].first_line;
 	free(r.keys);
-	return rc;
-}
-
-/*
- * check_lookalike - every protected and allowed name must have a
- * registrable domain under the configured Public Suffix List: build the
- * set once here, as the engine will, so that a bad name stops the daemon
- * (or the reload) with its reason instead of failing later without one.
- */
-static int
-check_lookalike(const struct config *c, char *error, size_t size)
-{
-	const struct { const char *key, *text; } lists[] = {
-		{ "ProtectedDomains", c->protected_domains },
-		{ "ProtectedDomainsFile", c->protected_domains_file_text },
-		{ "LookalikeAllow", c->lookalike_allow },
-	};
-	const char *why = NULL;
-	struct orgdomain *od = NULL;
-	struct lookalike_set *set = NULL;
-	char reason[256];
-	int rc = 0;
-
-	for (size_t i = 0; i < 3; i++)
-		rc |= lists[i].text != NULL && lists[i].text[0] != '\0';
-	if (rc == 0)
-		return 0;
-	if ((od = orgdomain_new(c->public_suffix_list && c->public_suffix_list[0]
-				? c->public_suffix_list : NULL, &why)) == NULL
-	    || (set = lookalike_set_new(od, &why)) == NULL) {
-		snprintf(error, size, "%s: %s", c->source, why);
-		orgdomain_free(&od);
-		return -1;
-	}
-	rc = 0;
-	for (size_t i = 0; i < 3 && rc == 0; i++) {
-		if (lists[i].text == NULL)
-			continue;
-		rc = i < 2 ? lookalike_set_protect(set, lists[i].text, reason, sizeof(reason))
-		    : lookalike_set_allow(set, lists[i].text, reason, sizeof(reason));
-		if (rc < 0)
-			snprintf(error, size, "%s: %s: %s", i == 1 ? c->protected_domains_file
-				 : c->source, lists[i].key, reason);
-	}
-	lookalike_set_free(&set);
-	orgdomain_free(&od);
 	return rc;
 }
 
 struct config *
 config_load(const char *path, char *error, size_t size)
 {
+	return config_load_compat(path, &config_compat_release, error, size);
+}
+
+struct config *
+config_load_compat(const char *path, const struct config_compat *compat, char *error,
+		   size_t size)
+{
 	struct config *c = calloc(1, sizeof(*c));
+	unsigned *key_lines = calloc(config_keys_count, sizeof(*key_lines));
 	char reason[512];
 
-	if (c == NULL || (c->raw = calloc(config_keys_count, sizeof(*c->raw))) == NULL) {
+	if (c == NULL || key_lines == NULL
+	    || (c->raw = calloc(config_keys_count, sizeof(*c->raw))) == NULL) {
 		snprintf(error, size, "out of memory");
+		free(key_lines);
 		free(c);
 		return NULL;
 	}
@@ -253,18 +282,23 @@ config_load(const char *path, char *error, size_t size)
 		    || remember_raw(c, i, &k, key->default_value, 0) < 0) {
 			/* a bad default is a bug in the table, caught by the tests */
 			snprintf(error, size, "default of %s: %s", key->name, reason);
+			free(key_lines);
 			config_free(c);
 			return NULL;
 		}
 	}
 	c->source = strdup(path ? path : "(embedded defaults)");
-	if (c->source == NULL || (path != NULL && read_file(c, path, error, size) < 0)
-	    || check_lookalike(c, error, size) < 0) {
+	/* building the snapshot's objects is what checks the PSL and the names */
+	if (c->source == NULL
+	    || (path != NULL && read_file(c, path, compat, key_lines, error, size) < 0)
+	    || config_objects_build(c, key_lines, error, size) < 0) {
 		if (c->source == NULL)
 			snprintf(error, size, "out of memory");
+		free(key_lines);
 		config_free(c);
 		return NULL;
 	}
+	free(key_lines);
 	return c;
 }
 

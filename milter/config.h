@@ -8,7 +8,12 @@
  * the sample conf/dmarcguard.conf and the man page are checked. With no
  * file, or a file with only Socket and AuthservID, the embedded defaults
  * apply. An unknown key, a bad value or an unreadable file is an error
- * "file:line: reason" and the daemon refuses to start (or to reload).
+ * "file:line: reason" and the daemon refuses to start (or to reload),
+ * with "did you mean Y?" when a key is close. A key of an earlier release
+ * (renamed, or removed where ignoring it is safe) loads with a warning in
+ * warnings[], which the daemon logs at start and reload and -n prints;
+ * config_compat.h has the rules, and an old and a new name of one key
+ * both given is refused as ambiguous.
  * Only regular files are read, and a line longer than CONFIG_LINE_MAX
  * characters is refused where the limit is passed (config_file.h).
  *
@@ -36,11 +41,16 @@
 /* the longest line of a configuration file, its newline not counted */
 #define CONFIG_LINE_MAX 4096
 
+struct orgdomain;
+struct lookalike_set;
+
 struct config {
 	atomic_int refs;
 	char *source;			/* file name, or "(embedded defaults)" */
 	char **raw;			/* each key's text as configured, by table index */
 	unsigned key_lines;		/* lines of the file that set a key (0: defaults only) */
+	char **warnings;		/* "file:line: text" for old key names (config_compat.h) */
+	size_t warning_count;
 
 	/* process */
 	char *socket;
@@ -74,6 +84,10 @@ struct config {
 	char *protected_domains_file_text;	/* that file's contents, or NULL */
 	int protect_recipient_domains;
 	char *lookalike_allow;
+	/* built from the values above by config_load and owned by the snapshot
+	 * (config_objects.h); the engine borrows them */
+	struct orgdomain *orgdomain;	/* PublicSuffixList, loaded */
+	struct lookalike_set *lookalike;	/* the names above, precomputed */
 
 	/* milter output */
 	char *reject_text;
@@ -88,15 +102,25 @@ struct config {
 	char *report_from;
 	char *report_contact;
 	char *report_sendmail;
+	unsigned report_max_bytes;	/* gzip'ed bytes per report (part) */
 	unsigned report_retry_days;	/* dmarcguard-reports: retry window of a report */
 };
 
 /*
  * config_load - read path (NULL: embedded defaults only) into a new
- * snapshot with one reference. NULL on error, with "file:line: reason"
- * (or "file: reason") in error.
+ * snapshot with one reference, and build the objects it owns (the Public
+ * Suffix List, the look-alike set: config_objects.h). NULL on error, with
+ * "file:line: reason" (or "file: reason") in error.
  */
 struct config *config_load(const char *path, char *error, size_t size);
+
+struct config_compat;
+/*
+ * config_load_compat - config_load with another table of earlier key
+ * names than config_compat_release (a seam for tests)
+ */
+struct config *config_load_compat(const char *path, const struct config_compat *compat,
+				  char *error, size_t size);
 struct config *config_ref(struct config *config);
 /* config_unref - drop a reference; the last frees; accepts NULL, sets *config NULL */
 void config_unref(struct config **config);

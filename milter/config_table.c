@@ -138,6 +138,8 @@ const struct config_key config_keys[] = {
 	  "extra_contact_info of the reports, e.g. a web page (empty: left out)" },
 	{ "ReportSendmail", CONFIG_STRING, "/usr/sbin/sendmail -i -t", F(report_sendmail), 0, 0,
 	  "the MTA's sendmail command that dmarcguard-reports hands each report to" },
+	{ "ReportMaxBytes", CONFIG_UINT, "10485760", F(report_max_bytes), 1024, 1000000000,
+	  "largest gzip'ed report; a larger one is split into parts that each fit" },
 	{ "ReportRetryDays", CONFIG_UINT, "3", F(report_retry_days), 0, 30,
 	  "days dmarcguard-reports retries a failed report before giving it up" },
 };

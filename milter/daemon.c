@@ -63,6 +63,14 @@ warn_restart_keys(const struct config *old, const struct config *new)
 	}
 }
 
+/* log_warnings - what loading the configuration said about old key names */
+static void
+log_warnings(const struct config *config, const char *when)
+{
+	for (size_t i = 0; i < config->warning_count; i++)
+		log_msg(LOG_WARNING, "%s%s", when, config->warnings[i]);
+}
+
 static void
 reload(const char *path, struct resolver *resolver, struct report_recorder *recorder,
        struct metrics *metrics)
@@ -86,6 +94,7 @@ reload(const char *path, struct resolver *resolver, struct report_recorder *reco
 		malloc_trim(0);
 		return;
 	}
+	log_warnings(config, "reload: ");
 	if ((old = runtime_acquire()) != NULL) {
 		warn_restart_keys(old->config, config);
 		runtime_unref(&old);
@@ -205,11 +214,11 @@ int
 daemon_run(const char *config_path, struct config *config, int foreground)
 {
 	struct reload_args reload_args = { .config_path = config_path };
+	struct metrics_sample_sources sample_sources = { 0 };
 	struct resolver_settings rs;
 	struct socket_claim claim = { 0 };
 	struct runtime *rt;
 	struct metrics_server *metrics_server = NULL;
-	struct metrics_sample_sources sample_sources = { NULL, NULL };
 	int metrics_fd = -1;
 	pthread_t reloader;
 	char error[1024], pid_file[512], socket_spec[512];
@@ -234,6 +243,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	snprintf(pid_file, sizeof(pid_file), "%s", config->pid_file);
 	snprintf(socket_spec, sizeof(socket_spec), "%s", config->socket);
 
+	log_warnings(config, "");
 	if (preflight_check(config, error, sizeof(error)) < 0)
 		goto fail;
 	if (config_path != NULL && config->key_lines == 0)
@@ -300,6 +310,11 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	if (metrics_fd >= 0) {
 		sample_sources.resolver = reload_args.resolver;
 		sample_sources.recorder = reload_args.recorder;
+		if (reload_args.recorder != NULL) {
+			metrics_enable(reload_args.metrics, METRICS_REPORT_ROWS);
+			metrics_enable(reload_args.metrics, METRICS_REPORT_DROPPED);
+			metrics_enable(reload_args.metrics, METRICS_REPORT_QUEUE);
+		}
 		metrics_set_sampler(reload_args.metrics, metrics_sample_daemon, &sample_sources);
 		metrics_server = metrics_server_start(metrics_fd, reload_args.metrics, &why);
 		metrics_fd = -1;	/* taken over */
@@ -323,7 +338,7 @@ daemon_run(const char *config_path, struct config *config, int foreground)
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	runtime_shutdown();
-	metrics_server_stop(&metrics_server);	/* its sampler reads resolver and recorder */
+	metrics_server_stop(&metrics_server);	/* its sampler reads the resolver */
 	/* Sessions libmilter dropped never reach their close callback; a
 	 * callback may still run on one of its workers and use the resolver. */
 	if (admission_connections() == 0 && admission_verdicts() == 0) {

@@ -7,7 +7,8 @@
  *
  * Start-up order matters: read and check the configuration (refuse to
  * start on any error, with file:line; -n stops after these checks and
- * preflight's, which start-up runs as well), detach unless -f, write the PID
+ * preflight's, which start-up runs as well, and prints the warnings about
+ * keys of earlier releases that the daemon logs), detach unless -f, write the PID
  * file, open the milter socket, set its permissions, drop privileges, and
  * only then create the threads (resolver, libmilter workers): libunbound
  * and libmilter must not cross a fork.
@@ -98,6 +99,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "dmarcguard: %s\n", error);
 		return test.message_path ? 2 : 1;
 	}
+	if (check_only || test.message_path != NULL) {
+		/* the daemon logs these at start and on reload (daemon.c) */
+		for (size_t i = 0; i < config->warning_count; i++)
+			fprintf(stderr, "dmarcguard: warning: %s\n", config->warnings[i]);
+	}
 	if (check_only) {
 		/* what start-up would check before changing anything, too */
 		int rc = preflight_check(config, error, sizeof(error));
@@ -105,9 +111,11 @@ main(int argc, char **argv)
 		if (rc < 0)
 			fprintf(stderr, "dmarcguard: %s: %s\n", config->source, error);
 		else
-			printf("dmarcguard: %s: configuration OK%s\n", config->source,
+			printf("dmarcguard: %s: configuration OK%s%s\n", config->source,
 			       config_path != NULL && config->key_lines == 0
-			       ? " (it sets no key: the embedded defaults apply)" : "");
+			       ? " (it sets no key: the embedded defaults apply)" : "",
+			       config->warning_count > 0
+			       ? " (with warnings about keys of earlier releases, above)" : "");
 		config_unref(&config);
 		return rc < 0 ? 1 : 0;
 	}

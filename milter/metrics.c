@@ -56,12 +56,13 @@ static const char *const arc_values[] = { "none", "pass", "fail", NULL };
 static const char *const reload_values[] = { "ok", "failed", NULL };
 static const char *const http_values[] = { "200", "404", "405", "500", NULL };
 static const char *const dns_values[] = { "answer", "nxdomain", "nodata", "tempfail", NULL };
-static const char *const record_values[] = { "written", "queue-full", "store-failed", "unfit",
-					     NULL };
+static const char *const report_row_values[] = { "recorded", "dropped", NULL };
+/* report_recorder.h's reasons: queue full, batch refused by the store, record unfit */
+static const char *const report_drop_values[] = { "queue_full", "store_error", "too_large",
+						  NULL };
 
-enum set_id {
-	NO_LABEL, ACTION, REASON, DMARC, AUTH, PUBLISHED, OVERRIDE, RELOAD, HTTP, DNS, ARC, RECORD,
-};
+enum set_id { NO_LABEL, ACTION, REASON, DMARC, AUTH, PUBLISHED, OVERRIDE, RELOAD, HTTP, DNS, ARC,
+	      REPORT_ROW, REPORT_DROP };
 
 static const struct label_set label_sets[] = {
 	[NO_LABEL] = { NULL, NULL },
@@ -75,7 +76,8 @@ static const struct label_set label_sets[] = {
 	[HTTP] = { "code", http_values },
 	[DNS] = { "result", dns_values },
 	[ARC] = { "result", arc_values },
-	[RECORD] = { "outcome", record_values },
+	[REPORT_ROW] = { "result", report_row_values },
+	[REPORT_DROP] = { "reason", report_drop_values },
 };
 
 struct metric {
@@ -122,9 +124,17 @@ static const struct metric metric_table[METRICS_ID_COUNT] = {
 		NO_LABEL, "DNS look-ups whose deadline passed (DNSTimeout)" },
 	[METRICS_DNS_IN_FLIGHT] = { "dmarcguard_dns_lookups_in_flight", "gauge", NO_LABEL,
 		NO_LABEL, "DNS look-ups waiting for an answer now" },
-	[METRICS_REPORT_RECORDS] = { "dmarcguard_report_records_total", "counter", RECORD,
-		NO_LABEL, "Aggregate report records (ReportStore): written to the store, or"
-		" dropped because the queue was full, the store failed, or the record was unfit" },
+	[METRICS_REPORT_ROWS] = { "dmarcguard_report_rows_total", "counter", REPORT_ROW,
+		NO_LABEL, "Aggregate report records committed to the ReportStore or dropped" },
+	[METRICS_REPORT_DROPPED] = { "dmarcguard_report_rows_dropped_total", "counter",
+		REPORT_DROP, NO_LABEL, "Aggregate report records dropped, by reason" },
+	[METRICS_REPORT_QUEUE] = { "dmarcguard_report_queue_rows", "gauge", NO_LABEL, NO_LABEL,
+		"Aggregate report records waiting in the queue for the ReportStore" },
+};
+
+/* Metrics listed only after metrics_enable: the report store's, with a ReportStore. */
+static const unsigned char metric_optional[METRICS_ID_COUNT] = {
+	[METRICS_REPORT_ROWS] = 1, [METRICS_REPORT_DROPPED] = 1, [METRICS_REPORT_QUEUE] = 1,
 };
 
 /* Histogram bounds in microseconds, and the same as Prometheus "le" text. */
@@ -163,6 +173,7 @@ struct metrics {
 	metrics_sampler *sampler;
 	void *sampler_context;
 	size_t offset[METRICS_ID_COUNT];
+	unsigned char enabled[METRICS_ID_COUNT];	/* optional metrics listed */
 	struct histogram histograms[METRICS_HISTOGRAM_COUNT];
 	size_t cell_count;
 	atomic_uint_fast64_t *cells;
@@ -234,6 +245,13 @@ metrics_free(struct metrics **mp)
 	free(m->cells);
 	free(m->version);
 	free(m);
+}
+
+void
+metrics_enable(struct metrics *m, enum metrics_id id)
+{
+	if (m != NULL && (unsigned)id < METRICS_ID_COUNT)
+		m->enabled[id] = 1;
 }
 
 void
@@ -382,7 +400,8 @@ metrics_write(struct metrics *m, FILE *out)
 	write_value(out, m->version);
 	fputs("\"} 1\n", out);
 	for (size_t id = 0; id < METRICS_ID_COUNT; id++)
-		write_metric(m, (enum metrics_id)id, out);
+		if (!metric_optional[id] || m->enabled[id])
+			write_metric(m, (enum metrics_id)id, out);
 	for (size_t id = 0; id < METRICS_HISTOGRAM_COUNT; id++)
 		write_histogram(m, (enum metrics_histogram_id)id, out);
 	return ferror(out) ? -1 : 0;

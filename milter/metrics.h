@@ -50,7 +50,10 @@ enum metrics_id {
 	METRICS_DNS_UPSTREAM,
 	METRICS_DNS_TIMEOUTS,
 	METRICS_DNS_IN_FLIGHT,
-	METRICS_REPORT_RECORDS,		/* outcome: written, queue-full, store-failed, unfit */
+	/* sampled at scrape time, listed only once enabled (with ReportStore) */
+	METRICS_REPORT_ROWS,		/* result: recorded (in the store), dropped */
+	METRICS_REPORT_DROPPED,		/* reason: queue_full, store_error, too_large */
+	METRICS_REPORT_QUEUE,		/* records waiting for the store */
 	METRICS_ID_COUNT
 };
 
@@ -68,6 +71,12 @@ typedef void metrics_sampler(struct metrics *metrics, void *context);
 struct metrics *metrics_new(const char *version);
 /* metrics_free - accepts NULL; sets *metrics NULL */
 void metrics_free(struct metrics **metrics);
+
+/*
+ * metrics_enable - list an optional metric (the report store's, which
+ * mean nothing without one); call before threads start
+ */
+void metrics_enable(struct metrics *metrics, enum metrics_id id);
 
 /* metrics_set_sampler - called by metrics_write first; set before threads start */
 void metrics_set_sampler(struct metrics *metrics, metrics_sampler *fn, void *context);

@@ -3,26 +3,27 @@
  * metrics_sample.h).
  *
  * Thread-safety: atomic reads (admission_connections,
- * resolver_get_stats), the recorder's counters under its mutex, and
- * metrics_set.
+ * resolver_get_stats) and metrics_set.
  */
 #include "metrics_sample.h"
 #include "admission.h"
 #include "report_recorder.h"
 #include "resolver.h"
 
-/* sample_recorder - the recorder's counters by outcome */
+/* sample_reports - the recorder's counters, as report_rows and its drop reasons */
 static void
-sample_recorder(struct metrics *m, struct report_recorder *recorder)
+sample_reports(struct metrics *m, struct report_recorder *recorder)
 {
-	struct report_recorder_stats st;
+	struct report_recorder_stats s;
 
-	report_recorder_stats(recorder, &st);
-	metrics_set(m, METRICS_REPORT_RECORDS, "written", st.written);
-	metrics_set(m, METRICS_REPORT_RECORDS, "queue-full", st.dropped_full);
-	metrics_set(m, METRICS_REPORT_RECORDS, "store-failed", st.dropped_store);
-	metrics_set(m, METRICS_REPORT_RECORDS, "unfit",
-		    st.dropped - st.dropped_full - st.dropped_store);
+	report_recorder_stats(recorder, &s);
+	metrics_set(m, METRICS_REPORT_ROWS, "recorded", s.written);
+	metrics_set(m, METRICS_REPORT_ROWS, "dropped", s.dropped);
+	metrics_set(m, METRICS_REPORT_DROPPED, "queue_full", s.dropped_full);
+	metrics_set(m, METRICS_REPORT_DROPPED, "store_error", s.dropped_store);
+	metrics_set(m, METRICS_REPORT_DROPPED, "too_large",
+		    s.dropped - s.dropped_full - s.dropped_store);
+	metrics_set(m, METRICS_REPORT_QUEUE, NULL, s.waiting);
 }
 
 void
@@ -37,7 +38,7 @@ metrics_sample_daemon(struct metrics *m, void *context)
 
 	metrics_set(m, METRICS_CONNECTIONS, NULL, open > 0 ? (uint64_t)open : 0);
 	if (sources->recorder != NULL)
-		sample_recorder(m, sources->recorder);
+		sample_reports(m, sources->recorder);
 	if (resolver == NULL)
 		return;
 	resolver_get_stats(resolver, &st);

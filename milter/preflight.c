@@ -4,8 +4,6 @@
  * Thread-safety: reentrant; no thread is started.
  */
 #include "preflight.h"
-#include "config_file.h"
-#include "orgdomain.h"
 #include "process.h"
 
 #include <errno.h>
@@ -112,28 +110,6 @@ check_pid_file(const char *path, char *error, size_t size)
 	return check_dir("PidFile", dir, error, size);
 }
 
-/* check_psl - a regular file that libpsl loads as a suffix list */
-static int
-check_psl(const char *path, char *error, size_t size)
-{
-	char why[512];
-	const char *reason;
-	struct orgdomain *od;
-
-	if (path == NULL || path[0] == '\0')
-		return 0;
-	if (config_file_check(path, why, sizeof(why)) < 0) {
-		snprintf(error, size, "PublicSuffixList: %s", why);
-		return -1;
-	}
-	if ((od = orgdomain_new(path, &reason)) == NULL) {
-		snprintf(error, size, "PublicSuffixList: %s: %s", path, reason);
-		return -1;
-	}
-	orgdomain_free(&od);
-	return 0;
-}
-
 int
 preflight_check(const struct config *c, char *error, size_t size)
 {
@@ -148,7 +124,5 @@ preflight_check(const struct config *c, char *error, size_t size)
 	} else if (check_inet_socket(c->socket, error, size) < 0) {
 		return -1;
 	}
-	if (check_pid_file(c->pid_file, error, size) < 0 || check_psl(c->public_suffix_list, error, size) < 0)
-		return -1;
-	return 0;
+	return check_pid_file(c->pid_file, error, size);
 }

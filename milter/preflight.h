@@ -7,9 +7,11 @@
  *  - a unix Socket's path is free or holds a socket, and its directory
  *    exists or can be made (its parent exists); an inet Socket's host
  *    resolves in the socket's address family;
- *  - PidFile's directory exists, and the file, if there, is a regular file;
- *  - PublicSuffixList, if set, is a regular readable file that loads as a
- *    suffix list.
+ *  - PidFile's directory exists, and the file, if there, is a regular file.
+ *
+ * The Public Suffix List and the look-alike names are not checked here:
+ * config_load builds them (config_objects.h), so a snapshot that exists
+ * has them loaded, and `-n` and start-up load the list once.
  *
  * What only the running system can tell (the socket is in use, another
  * user may not write the PID file's directory) is left to start-up.

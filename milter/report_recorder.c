@@ -9,6 +9,7 @@
 #include "log.h"
 #include "report_store.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,10 @@
 #include <time.h>
 
 #define BATCH_MAX 256
+/* how long the writer gathers records before it writes a batch that is
+ * not full: one transaction per message would cost more than the rest of
+ * recording (every commit writes whole pages), and reports are daily */
+#define GATHER_MS 1000
 #define REOPEN_SECONDS 5
 #define LOG_SECONDS 60
 
@@ -92,6 +97,24 @@ write_batch(struct report_recorder *r, size_t n, int last)
 	log_drops(r, why, 0);
 }
 
+/* gather - writer thread, lock held: wait until a batch is full, GATHER_MS passed or stopping */
+static void
+gather(struct report_recorder *r)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += GATHER_MS / 1000;
+	deadline.tv_nsec += (long)(GATHER_MS % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	while (r->count < BATCH_MAX && !r->stopping)
+		if (pthread_cond_timedwait(&r->wake, &r->lock, &deadline) == ETIMEDOUT)
+			break;
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -106,6 +129,7 @@ writer_main(void *arg)
 			pthread_cond_wait(&r->wake, &r->lock);
 		if (r->count == 0 && r->stopping)
 			break;
+		gather(r);
 		while (n < BATCH_MAX && r->count > 0) {
 			r->batch[n++] = r->ring[r->head];
 			r->head = (r->head + 1) % r->size;
@@ -134,7 +158,14 @@ report_recorder_new(const char *uri, unsigned queue_size, const char **error_r)
 	r->size = queue_size;
 	report_store_uri_display(uri, r->shown, sizeof(r->shown));
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->wake, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);	/* gather's deadline */
+		pthread_cond_init(&r->wake, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	if (pthread_create(&r->writer, NULL, writer_main, r) != 0) {
 		*error_r = "cannot start the report writer thread";
 		pthread_mutex_destroy(&r->lock);
@@ -169,7 +200,9 @@ report_recorder_push(struct report_recorder *r, const struct verdict *v, int64_t
 		r->ring[(r->head + r->count) % r->size] = rec;
 		r->count++;
 		r->stats.queued++;
-		pthread_cond_signal(&r->wake);
+		/* the writer needs waking only to start gathering and for a full batch */
+		if (r->count == 1 || r->count == BATCH_MAX)
+			pthread_cond_signal(&r->wake);
 	}
 	pthread_mutex_unlock(&r->lock);
 }
@@ -179,6 +212,7 @@ report_recorder_stats(struct report_recorder *r, struct report_recorder_stats *o
 {
 	pthread_mutex_lock(&r->lock);
 	*out = r->stats;
+	out->waiting = r->count;
 	pthread_mutex_unlock(&r->lock);
 }
 

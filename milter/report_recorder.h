@@ -2,7 +2,10 @@
  * report_recorder - the daemon's side of aggregate reports: verdicts
  * worth reporting (report_record_wanted) become report records in a
  * bounded queue, and one writer thread appends them to the store
- * (ReportStore) in batches, one transaction each.
+ * (ReportStore) in batches, one transaction each: it gathers records for
+ * up to a second, or until a batch (256) is full, before it writes, so a
+ * record reaches the store within about a second and SIGKILL loses at
+ * most the records of that second.
  *
  * The milter thread never waits on the store: report_recorder_push
  * builds the record, takes the queue's mutex only to copy it in, and
@@ -37,6 +40,7 @@ struct report_recorder_stats {
 	uint64_t dropped_full;		/*  the queue was full */
 	uint64_t dropped_store;		/*  the store could not take the batch */
 					/*  (the rest: a record too large to keep) */
+	uint64_t waiting;		/* records in the queue now */
 };
 
 /*

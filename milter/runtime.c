@@ -36,6 +36,10 @@ runtime_engine_settings(const struct config *c, struct engine_settings *s)
 	s->protected_domains = c->protected_domains;
 	s->protected_domains_more = c->protected_domains_file_text;
 	s->lookalike_allow = c->lookalike_allow;
+	/* built (and checked) by config_load; the runtime's config reference
+	 * keeps them alive as long as the engine */
+	s->orgdomain = c->orgdomain;
+	s->lookalike = c->lookalike;
 }
 
 struct runtime *

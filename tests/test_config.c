@@ -1,43 +1,22 @@
 /*
- * test_config - the configuration file: embedded defaults, every value
- * type, errors that name file and line, repeatable lists, and the sample
- * conf/dmarcguard.conf kept in step with the key table.
+ * test_config - the configuration file and its values: embedded defaults,
+ * every value type, errors that name file and line, files that are not
+ * regular or have endless lines, and the sample conf/dmarcguard.conf and
+ * the man page kept in step with the key table. The list keys, operator
+ * files and the objects built from them are in test_config_lists.c.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "test_conf.h"
 #include "test_main.h"
 #include "test_paths.h"
-
-static char path[64];
-
-/* write_conf_n - len bytes of text into a new temporary file */
-static const char *
-write_conf_n(const char *text, size_t len)
-{
-	int fd;
-
-	strcpy(path, "/tmp/dmarcguard-conf-XXXXXX");
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, len), (int)len);
-	close(fd);
-	return path;
-}
-
-static const char *
-write_conf(const char *text)
-{
-	return write_conf_n(text, strlen(text));
-}
 
 START_TEST(test_embedded_defaults)
 {
@@ -72,7 +51,7 @@ END_TEST
 START_TEST(test_minimal_file)
 {
 	char error[512] = "";
-	struct config *c = config_load(write_conf("Socket inet:8891@127.0.0.1\n"
+	struct config *c = config_load(test_conf_write("Socket inet:8891@127.0.0.1\n"
 						  "AuthservID mx.example.org\n"), error, sizeof(error));
 
 	ck_assert_msg(c != NULL, "%s", error);
@@ -80,7 +59,7 @@ START_TEST(test_minimal_file)
 	ck_assert_str_eq(c->authserv_id, "mx.example.org");
 	ck_assert_uint_eq(c->dns_timeout_ms, 3000);
 	ck_assert_int_eq(c->org_domain_method, DMARC_METHOD_TREEWALK);	/* RFC 9989 */
-	unlink(path);
+	unlink(test_conf_path());
 	config_unref(&c);
 }
 END_TEST
@@ -88,7 +67,7 @@ END_TEST
 START_TEST(test_all_types)
 {
 	char error[512] = "";
-	struct config *c = config_load(write_conf(
+	struct config *c = config_load(test_conf_write(
 		"# a comment\n"
 		"  socket   unix:/run/x.sock   # trailing comment\n"
 		"SocketMode 0600\n"
@@ -124,7 +103,7 @@ START_TEST(test_all_types)
 	ck_assert_int_eq(c->policy.dry_run, 1);
 	ck_assert_int_eq(c->org_domain_method, DMARC_METHOD_PSL);
 	ck_assert_str_eq(c->reject_text, "Go away: %{domain}#1");
-	unlink(path);
+	unlink(test_conf_path());
 	config_unref(&c);
 }
 END_TEST
@@ -175,9 +154,6 @@ static const struct {
 	{ "ReportStore mysql:db\n", ":1: ReportStore: report store: unknown scheme" },
 	{ "ReportStore sqlite:\n", ":1: ReportStore: report store: no location" },
 	{ "ReportQueueSize 8\n", ":1: ReportQueueSize must be a number from 16 to 1000000" },
-	{ "ProtectedDomains bank.example co.uk\n", ": ProtectedDomains: co.uk: no-registrable-domain" },
-	{ "ProtectedDomains xn--zz.example\n", ": ProtectedDomains: xn--zz.example: invalid-a-label" },
-	{ "LookalikeAllow bank..example\n", ": LookalikeAllow: bank..example: no-registrable-domain" },
 	{ "LookalikeAction tempfail\n", ":1: LookalikeAction takes accept, quarantine or reject" },
 	{ "ProtectedDomainsFile domains.txt\n", ":1: ProtectedDomainsFile must be an absolute path" },
 	{ "ProtectedDomainsFile /nonexistent/domains\n", ":1: /nonexistent/domains: No such file or directory" },
@@ -188,7 +164,7 @@ static const struct {
 START_TEST(test_bad_files)
 {
 	char error[512] = "", want[600];
-	const char *p = write_conf(bad_cases[_i].text);
+	const char *p = test_conf_write(bad_cases[_i].text);
 	struct config *c = config_load(p, error, sizeof(error));
 
 	ck_assert_msg(c == NULL, "accepted: %s", bad_cases[_i].text);
@@ -208,7 +184,7 @@ START_TEST(test_nul_byte)
 	const char *text = _i == 0 ? nul_hides_key : nul_alone;
 	size_t len = _i == 0 ? sizeof(nul_hides_key) - 1 : sizeof(nul_alone) - 1;
 	char error[512] = "", want[600];
-	const char *p = write_conf_n(text, len);
+	const char *p = test_conf_write_n(text, len);
 
 	ck_assert_ptr_null(config_load(p, error, sizeof(error)));
 	snprintf(want, sizeof(want), "%s:2: NUL byte in line", p);
@@ -291,7 +267,7 @@ START_TEST(test_long_line_not_read_whole)
 
 	memset(text, 'a', sizeof(text));
 	memcpy(text, "AllowFromDomains ", 17);
-	p = write_conf_n(text, sizeof(text));
+	p = test_conf_write_n(text, sizeof(text));
 	ck_assert_int_eq(truncate(p, 1L << 30), 0);
 	limit_address_space();
 	ck_assert_ptr_null(config_load(p, error, sizeof(error)));
@@ -306,99 +282,12 @@ START_TEST(test_long_line_not_read_whole)
 	ck_assert_int_eq(ftruncate(fd, 1L << 30), 0);
 	close(fd);
 	snprintf(conf, sizeof(conf), "DomainRulesFile %s\n", rules);
-	p = write_conf(conf);
+	p = test_conf_write(conf);
 	ck_assert_ptr_null(config_load(p, error, sizeof(error)));
 	snprintf(want, sizeof(want), "%s:1: %s:1: line longer than 1023 characters", p, rules);
 	ck_assert_str_eq(error, want);
 	unlink(p);
 	unlink(rules);
-}
-END_TEST
-
-/* key_lines tells a file that sets nothing (empty, comments) from one that does */
-static const struct {
-	const char *text;
-	unsigned want;
-} key_lines_cases[] = {
-	{ "", 0 },
-	{ "\n\n", 0 },
-	{ "# only a comment\n   # and another\n", 0 },
-	{ "DryRun yes", 1 },
-	{ "# comment\nDryRun yes\n", 1 },
-	{ "TrustedNetworks 10.0.0.0/8\nTrustedNetworks ::1\nSyslog no\n", 3 },
-};
-
-START_TEST(test_key_lines)
-{
-	char error[512] = "";
-	struct config *c = config_load(write_conf(key_lines_cases[_i].text), error, sizeof(error));
-
-	ck_assert_msg(c != NULL, "%s", error);
-	ck_assert_uint_eq(c->key_lines, key_lines_cases[_i].want);
-	unlink(path);
-	config_unref(&c);
-}
-END_TEST
-
-/* a list key given on many lines keeps all its text, in order */
-START_TEST(test_list_raw_text)
-{
-	char error[512] = "", want[64];
-	struct config *c = config_load(write_conf("AllowFromDomains a.example\n"
-						  "AllowFromDomains b.example c.example\n"
-						  "AllowFromDomains d.example\n"), error, sizeof(error));
-	size_t k;
-
-	ck_assert_msg(c != NULL, "%s", error);
-	for (k = 0; k < config_key_count(); k++)
-		if (strcmp(config_key_name(k), "AllowFromDomains") == 0)
-			break;
-	snprintf(want, sizeof(want), "a.example b.example c.example d.example");
-	ck_assert_str_eq(c->raw[k], want);
-	ck_assert_uint_eq(domain_set_count(c->policy.allow_from_domains), 4);
-	unlink(path);
-	config_unref(&c);
-}
-END_TEST
-
-/* config_print of a list given on thousands of lines loads again (found by fuzz_config) */
-START_TEST(test_print_reloads)
-{
-	char error[512] = "", *text = NULL, *printed = NULL, *again = NULL, printed_path[64];
-	size_t len = 0, printed_len = 0, again_len = 0;
-	FILE *f = open_memstream(&text, &len);
-	struct config *c, *d;
-	int fd;
-
-	for (int i = 0; i < 3000; i++)
-		fprintf(f, "AllowFromDomains d%d.example .d%d.example\nTrustedNetworks 10.%d.%d.0/24\n",
-			i, i, i / 256, i % 256);
-	fclose(f);
-	c = config_load(write_conf(text), error, sizeof(error));
-	ck_assert_msg(c != NULL, "%s", error);
-	unlink(path);
-	f = open_memstream(&printed, &printed_len);
-	config_print(c, f);
-	fclose(f);
-	strcpy(printed_path, "/tmp/dmarcguard-printed-XXXXXX");
-	fd = mkstemp(printed_path);
-	ck_assert_int_eq(write(fd, printed, printed_len), (ssize_t)printed_len);
-	close(fd);
-	d = config_load(printed_path, error, sizeof(error));
-	ck_assert_msg(d != NULL, "config_print output refused: %s", error);
-	unlink(printed_path);
-	ck_assert_uint_eq(domain_set_count(d->policy.allow_from_domains), 6000);
-	ck_assert_uint_eq(netlist_count(d->policy.trusted_networks), 3000);
-	f = open_memstream(&again, &again_len);
-	config_print(d, f);
-	fclose(f);
-	/* the same text but for the first line, which names the source */
-	ck_assert_str_eq(strchr(again, '\n'), strchr(printed, '\n'));
-	config_unref(&c);
-	config_unref(&d);
-	free(text);
-	free(printed);
-	free(again);
 }
 END_TEST
 
@@ -408,57 +297,6 @@ START_TEST(test_unreadable_file)
 
 	ck_assert_ptr_null(config_load("/nonexistent/dmarcguard.conf", error, sizeof(error)));
 	ck_assert_str_eq(error, "/nonexistent/dmarcguard.conf: No such file or directory");
-}
-END_TEST
-
-START_TEST(test_rules_file_error_names_its_line)
-{
-	char error[512] = "", rules[64], conf[256];
-	int fd;
-
-	strcpy(rules, "/tmp/dmarcguard-rules-XXXXXX");
-	fd = mkstemp(rules);
-	ck_assert_int_eq(write(fd, "protect a.example\nprotekt b.example\n", 36), 36);
-	close(fd);
-	snprintf(conf, sizeof(conf), "\nDomainRulesFile %s\n", rules);
-	ck_assert_ptr_null(config_load(write_conf(conf), error, sizeof(error)));
-	ck_assert_msg(strstr(error, ":2: rule must start with") != NULL, "%s", error);
-	unlink(path);
-	unlink(rules);
-}
-END_TEST
-
-/* TrustedForwardersFile: domains loaded (comments, commas, several a line), a bad one named by line */
-START_TEST(test_forwarders_file)
-{
-	static const char good[] = "# lists we read\nlists.example.org, fwd.example\n\n"
-				   "googlegroups.com # Google Groups\n";
-	static const char bad[] = "lists.example.org\nbad..name\n";
-	char error[512] = "", file[64], conf[256];
-	struct config *c;
-	int fd;
-
-	strcpy(file, "/tmp/dmarcguard-fwd-XXXXXX");
-	fd = mkstemp(file);
-	ck_assert_int_eq(write(fd, good, sizeof(good) - 1), (int)sizeof(good) - 1);
-	close(fd);
-	snprintf(conf, sizeof(conf), "TrustedForwarders other.example\nTrustedForwardersFile %s\n",
-		 file);
-	c = config_load(write_conf(conf), error, sizeof(error));
-	ck_assert_msg(c != NULL, "%s", error);
-	ck_assert_uint_eq(domain_set_count(c->policy.trusted_forwarders_file), 3);
-	ck_assert(domain_set_match(c->policy.trusted_forwarders_file, "googlegroups.com"));
-	ck_assert(!domain_set_match(c->policy.trusted_forwarders_file, "other.example"));
-	ck_assert(domain_set_match(c->policy.trusted_forwarders, "other.example"));
-	config_unref(&c);
-	unlink(path);
-	fd = open(file, O_WRONLY | O_TRUNC);
-	ck_assert_int_eq(write(fd, bad, sizeof(bad) - 1), (int)sizeof(bad) - 1);
-	close(fd);
-	ck_assert_ptr_null(config_load(write_conf(conf), error, sizeof(error)));
-	ck_assert_msg(strstr(error, ":2: ") != NULL && strstr(error, file) != NULL, "%s", error);
-	unlink(path);
-	unlink(file);
 }
 END_TEST
 
@@ -523,53 +361,6 @@ START_TEST(test_every_default_is_valid_and_helped)
 }
 END_TEST
 
-/* the look-alike keys: defaults, lists that add up, the file, the action */
-START_TEST(test_lookalike_keys)
-{
-	char error[512] = "", conf[512], names[] = "/tmp/dmarcguard-names-XXXXXX";
-	struct config *c = config_load(NULL, error, sizeof(error));
-	int fd;
-
-	ck_assert_msg(c != NULL, "%s", error);
-	ck_assert_str_eq(c->protected_domains, "");
-	ck_assert_ptr_null(c->protected_domains_file_text);
-	ck_assert_int_eq(c->protect_recipient_domains, 1);
-	ck_assert_int_eq(c->policy.lookalike, ACTION_QUARANTINE);
-	config_unref(&c);
-
-	fd = mkstemp(names);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "# ours\nministry.gov.uk, b\xd0\xb0nk.test\n", 35), 35);
-	close(fd);
-	snprintf(conf, sizeof(conf), "ProtectedDomains bank.example\n"
-		 "ProtectedDomains gov.example paypal.com\n"
-		 "ProtectedDomainsFile %s\n"
-		 "ProtectRecipientDomains no\n"
-		 "LookalikeAllow banks.example\n"
-		 "LookalikeAction reject\n", names);
-	c = config_load(write_conf(conf), error, sizeof(error));
-	ck_assert_msg(c != NULL, "%s", error);
-	ck_assert_str_eq(c->protected_domains, "bank.example gov.example paypal.com");
-	ck_assert_str_eq(c->protected_domains_file_text, "# ours\nministry.gov.uk, b\xd0\xb0nk.test\n");
-	ck_assert_int_eq(c->protect_recipient_domains, 0);
-	ck_assert_str_eq(c->lookalike_allow, "banks.example");
-	ck_assert_int_eq(c->policy.lookalike, ACTION_REJECT);
-	config_unref(&c);
-	unlink(path);
-
-	/* a bad name in the file is named with the file */
-	fd = open(names, O_WRONLY | O_TRUNC);
-	ck_assert_int_eq(write(fd, "ok.example\ncom\n", 15), 15);
-	close(fd);
-	c = config_load(write_conf(conf), error, sizeof(error));
-	ck_assert_ptr_null(c);
-	ck_assert_msg(strstr(error, ": ProtectedDomainsFile: com: no-registrable-domain") != NULL
-		      && strstr(error, names) == error, "%s", error);
-	unlink(path);
-	unlink(names);
-}
-END_TEST
-
 int
 main(void)
 {
@@ -584,15 +375,9 @@ main(void)
 	tcase_add_test(tc, test_unreadable_file);
 	tcase_add_loop_test(tc, test_not_regular, 0, TEST_ROWS(not_regular_cases));
 	tcase_add_test(tc, test_long_line_not_read_whole);
-	tcase_add_loop_test(tc, test_key_lines, 0, TEST_ROWS(key_lines_cases));
-	tcase_add_test(tc, test_list_raw_text);
-	tcase_add_test(tc, test_print_reloads);
-	tcase_add_test(tc, test_rules_file_error_names_its_line);
-	tcase_add_test(tc, test_forwarders_file);
 	tcase_add_test(tc, test_sample_in_step_with_table);
 	tcase_add_test(tc, test_every_default_is_valid_and_helped);
 	tcase_add_test(tc, test_man_page_lists_every_key);
-	tcase_add_test(tc, test_lookalike_keys);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

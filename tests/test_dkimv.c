@@ -4,12 +4,12 @@
  * signed at run time with libopendkim and the test-only keys of
  * tests/keys (support/dkimv_test.h), then changed or not, and fed
  * to dkimv the way a milter feeds it: header values after the colon
- * with bare-LF folding, the body in chunks. Also: the signature cap,
- * timeouts, settings and misuse, flat memory and shared use by threads.
- * The DNS hooks are in test_dkimv_dns.c, body canonicalization and lengths
- * in test_dkimv_bodyhash.c.
+ * with bare-LF folding, the body in chunks. Also: timeouts, settings and
+ * misuse, and shared use by threads. The signature cap, the signature bomb
+ * and flat memory are in test_dkimv_limits.c, the DNS hooks in
+ * test_dkimv_dns.c, body canonicalization and lengths in
+ * test_dkimv_bodyhash.c.
  */
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +19,13 @@
 
 #include <opendkim/dkim.h>
 
+#include "dkimv_fixture.h"
 #include "dkimv_test.h"
 #include "dkimv.h"
 #include "dns_fixture.h"
 #include "nsd_server.h"
 #include "resolver.h"
 #include "test_main.h"
-
-static DKIM_LIB *signer;
 
 /* the table's shorthand for the changes made after signing */
 #define M_NONE DKIMV_TEST_UNCHANGED
@@ -38,7 +37,7 @@ static DKIM_LIB *signer;
 #define M_BROKEN_SIG DKIMV_TEST_BROKEN_SIG
 #define M_TRUNCATE DKIMV_TEST_TRUNCATE
 
-#define RSA2048 { "rsa2048", "rsa2048", "dkim.example", DKIM_SIGN_RSASHA256, 0, 0, 0 }
+#define RSA2048 DKIMV_TEST_RSA2048
 #define SIGNED(key, sel, dom, alg, simple, l) { key, sel, dom, alg, simple, l, 0 }
 #define NOSIG { NULL, NULL, NULL, 0, 0, 0, 0 }
 /* 244 octets: with "._domainkey.dkim.example" over what libopendkim takes */
@@ -194,7 +193,7 @@ START_TEST(test_verify_table)
 
 	dkimv_test_load(&m, cases[_i].message);
 	for (size_t i = 0; i < 2 && cases[_i].sigs[i].key != NULL; i++, nsigned++)
-		dkimv_test_sign(signer, &m, &cases[_i].sigs[i]);
+		dkimv_test_sign(dkimv_fixture_signer(), &m, &cases[_i].sigs[i]);
 	dkimv_test_mutate(&m, cases[_i].mutation);
 	n = dkimv_test_verify(lib, &m, &cases[_i].feed, got, 4);
 	ck_assert_msg(n == cases[_i].count, "%s: %zu signatures, want %zu",
@@ -225,47 +224,6 @@ START_TEST(test_verify_table)
 }
 END_TEST
 
-START_TEST(test_signature_cap)
-{
-	struct resolver *r = dns_fixture_resolver(NULL, 3000);
-	struct dkimv_lib *lib = dkimv_test_lib(r, 10, 0);
-	static const struct dkimv_test_sig spec = RSA2048;
-	static const struct dkimv_test_feed feed = { 0, 0, 0 };
-	struct dkimv_signature got[16];
-	struct resolver_stats st;
-	struct dkimv_test_message m;
-
-	size_t skipped = 0;
-	/* signers that leave other signatures out of h=: see test_signature_bomb */
-	const char *skip[] = { "dkim-signature", NULL };
-	DKIM_LIB *own = dkimv_test_signer_new();
-
-	const char **skip_list = skip;	/* libopendkim takes a char ** */
-
-	ck_assert_int_eq(dkim_options(own, DKIM_OP_SETOPT, DKIM_OPTS_SKIPHDRS, skip_list,
-				      sizeof(skip_list)), DKIM_STAT_OK);
-	dkimv_test_load(&m, "plain.eml");
-	for (int i = 0; i < 15; i++)
-		dkimv_test_sign(own, &m, &spec);
-	dkim_close(own);
-	/* the top ten are evaluated; the five below are counted, not parsed */
-	ck_assert_uint_eq(dkimv_test_verify_skipped(lib, &m, &feed, got, 16, &skipped), 10);
-	ck_assert_uint_eq(skipped, 5);
-	for (int i = 0; i < 10; i++) {
-		ck_assert_msg(got[i].result == DKIMV_PASS, "#%d: %s", i,
-			      dkimv_result_name(got[i].result));
-		ck_assert_str_eq(got[i].domain, "dkim.example");
-		ck_assert_str_eq(got[i].selector, "rsa2048");
-	}
-	/* ten signatures with one key: libopendkim asks once */
-	resolver_get_stats(r, &st);
-	ck_assert_uint_eq(st.lookups, 1);
-	dkimv_test_free(&m);
-	dkimv_lib_free(&lib);
-	resolver_free(&r);
-}
-END_TEST
-
 START_TEST(test_key_timeout)
 {
 	int port, fd = test_silent_udp_socket(&port);
@@ -284,7 +242,7 @@ START_TEST(test_key_timeout)
 	r = dns_fixture_resolver(ns, 5000);
 	lib = dkimv_test_lib(r, 0, 300);	/* ours is shorter than the resolver's */
 	dkimv_test_load(&m, "plain.eml");
-	dkimv_test_sign(signer, &m, &spec);
+	dkimv_test_sign(dkimv_fixture_signer(), &m, &spec);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_uint_eq(dkimv_test_verify(lib, &m, &feed, got, 1), 1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -360,102 +318,6 @@ START_TEST(test_settings_and_misuse)
 }
 END_TEST
 
-START_TEST(test_memory_flat)
-{
-	struct resolver *r = dns_fixture_resolver(NULL, 3000);
-	struct dkimv_lib *lib = dkimv_test_lib(r, 0, 0);
-	static const struct dkimv_test_sig spec = RSA2048;
-	const struct dkimv_signature *sigs;
-	const char *error = NULL;
-	unsigned char chunk[65536];
-	struct dkimv *v;
-	struct dkimv_test_message m;
-	size_t before, count;
-
-	dkimv_test_load(&m, "plain.eml");
-	dkimv_test_sign(signer, &m, &spec);
-	v = dkimv_new(lib, "big", &error);
-	for (size_t i = 0; i < m.nfields; i++)
-		ck_assert_int_eq(dkimv_header(v, m.fields[i].name, m.fields[i].value,
-					      strlen(m.fields[i].value)), 0);
-	ck_assert_int_eq(dkimv_eoh(v), 0);
-	for (size_t i = 0; i < sizeof(chunk); i++)
-		chunk[i] = i % 64 == 63 ? '\n' : (unsigned char)('a' + i % 26);
-	before = mallinfo2().uordblks;
-	for (int i = 0; i < 256; i++)		/* 16 MiB */
-		ck_assert_int_eq(dkimv_body(v, chunk, sizeof(chunk)), 0);
-	ck_assert_uint_lt(mallinfo2().uordblks, before + 256 * 1024);
-	ck_assert_int_eq(dkimv_eom(v, &sigs, &count, &error), 0);
-	ck_assert_uint_eq(count, 1);
-	ck_assert_str_eq(sigs[0].reason, "body-hash-mismatch");
-	dkimv_free(&v);
-	dkimv_test_free(&m);
-	dkimv_lib_free(&lib);
-	resolver_free(&r);
-}
-END_TEST
-
-/*
- * test_signature_bomb - 4,900 short DKIM-Signature fields under a real
- * signature (issue 19: about 30 MB per message when every field reached
- * libopendkim). The top MaxSignatures are evaluated, the real one passes,
- * the rest are counted; memory held at end of headers stays a small
- * multiple of the header size.
- */
-START_TEST(test_signature_bomb)
-{
-	struct resolver *r = dns_fixture_resolver(NULL, 3000);
-	struct dkimv_lib *lib = dkimv_test_lib(r, 0, 0);
-	static const struct dkimv_test_sig spec = RSA2048;
-	static const struct dkimv_test_feed feed = { 0, 0, 0 };
-	const struct dkimv_signature *sigs;
-	struct dkimv_signature sigs_warm[1];
-	const char *error = NULL;
-	struct dkimv *v;
-	struct dkimv_test_message m;
-	size_t before, held, header_bytes = 0, count;
-	char value[128];
-
-	dkimv_test_load(&m, "plain.eml");
-	dkimv_test_sign(signer, &m, &spec);
-	ck_assert_str_eq(m.fields[0].name, "DKIM-Signature");
-	/* once first: the key cache and libcrypto's first use are not per message */
-	ck_assert_uint_eq(dkimv_test_verify(lib, &m, &feed, sigs_warm, 1), 1);
-	before = mallinfo2().uordblks;
-	v = dkimv_new(lib, "bomb", &error);
-	ck_assert_ptr_nonnull(v);
-	for (size_t i = 0; i < m.nfields; i++) {
-		size_t len = strlen(m.fields[i].value);
-
-		ck_assert_int_eq(dkimv_header(v, m.fields[i].name, m.fields[i].value, len), 0);
-		header_bytes += strlen(m.fields[i].name) + len + 3;
-		for (int k = 0; i == 0 && k < 4900; k++) {
-			int n = snprintf(value, sizeof(value), " v=1; a=rsa-sha256; d=dkim.example;"
-					 " s=bomb%d; h=from; bh=YQ==; b=YQ==", k);
-
-			ck_assert_int_eq(dkimv_header(v, "DKIM-Signature", value, (size_t)n), 0);
-			header_bytes += sizeof("DKIM-Signature") + 2 + (size_t)n;
-		}
-	}
-	ck_assert_int_eq(dkimv_eoh(v), 0);
-	held = mallinfo2().uordblks - before;
-	ck_assert_msg(held < 4 * header_bytes, "%zu bytes held for %zu bytes of header",
-		      held, header_bytes);
-	ck_assert_int_eq(dkimv_body(v, (const unsigned char *)m.body, strlen(m.body)), 0);
-	ck_assert_int_eq(dkimv_eom(v, &sigs, &count, &error), 0);
-	ck_assert_uint_eq(count, 10);
-	ck_assert_uint_eq(dkimv_skipped(v), 4891);
-	ck_assert_msg(sigs[0].result == DKIMV_PASS, "%s", dkimv_result_name(sigs[0].result));
-	for (size_t i = 1; i < count; i++)
-		ck_assert_msg(sigs[i].result == DKIMV_PERMERROR, "#%zu: %s", i,
-			      dkimv_result_name(sigs[i].result));
-	dkimv_free(&v);
-	dkimv_test_free(&m);
-	dkimv_lib_free(&lib);
-	resolver_free(&r);
-}
-END_TEST
-
 struct worker {
 	struct dkimv_lib *lib;
 	const struct dkimv_test_message *m;
@@ -490,8 +352,8 @@ START_TEST(test_threads_share_lib)
 	struct dkimv_test_message m;
 
 	dkimv_test_load(&m, "folded.eml");
-	dkimv_test_sign(signer, &m, &spec);
-	dkimv_test_sign(signer, &m, &spec2);
+	dkimv_test_sign(dkimv_fixture_signer(), &m, &spec);
+	dkimv_test_sign(dkimv_fixture_signer(), &m, &spec2);
 	for (int i = 0; i < 4; i++) {
 		w[i] = (struct worker){ lib, &m, 0 };
 		ck_assert_int_eq(pthread_create(&th[i], NULL, verify_worker, &w[i]), 0);
@@ -506,20 +368,6 @@ START_TEST(test_threads_share_lib)
 }
 END_TEST
 
-static void
-setup(void)
-{
-	dns_fixture_up();
-	signer = dkimv_test_signer_new();
-}
-
-static void
-teardown(void)
-{
-	dkim_close(signer);
-	dns_fixture_down();
-}
-
 int
 main(void)
 {
@@ -527,14 +375,11 @@ main(void)
 	TCase *tc = tcase_create("nsd");
 	TCase *unit = tcase_create("unit");
 
-	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, dkimv_fixture_up, dkimv_fixture_down);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_verify_table, 0, TEST_ROWS(cases));
-	tcase_add_test(tc, test_signature_cap);
 	tcase_add_test(tc, test_key_timeout);
 	tcase_add_test(tc, test_settings_and_misuse);
-	tcase_add_test(tc, test_memory_flat);
-	tcase_add_test(tc, test_signature_bomb);
 	tcase_add_test(tc, test_threads_share_lib);
 	tcase_add_loop_test(unit, test_result_names, 0, TEST_ROWS(name_cases));
 	suite_add_tcase(s, tc);

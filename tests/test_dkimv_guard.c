@@ -23,6 +23,7 @@
 
 #include <opendkim/dkim.h>
 
+#include "dkimv_fixture.h"
 #include "dkimv_test.h"
 #include "dkimv.h"
 #include "dns_fixture.h"
@@ -169,8 +170,6 @@ START_TEST(test_library_overrun_and_guard)
 }
 END_TEST
 
-static DKIM_LIB *signer;
-
 /* insert_field - a copy of name and value as field number `at` of m */
 static void
 insert_field(struct dkimv_test_message *m, size_t at, const char *name, const char *value)
@@ -207,8 +206,7 @@ START_TEST(test_verify_hostile_h_list)
 {
 	struct resolver *r = dns_fixture_resolver(NULL, 3000);
 	struct dkimv_lib *lib = dkimv_test_lib(r, 0, 0);
-	static const struct dkimv_test_sig good = { "rsa2048", "rsa2048", "dkim.example",
-						   DKIM_SIGN_RSASHA256, 0, 0, 0 };
+	static const struct dkimv_test_sig good = DKIMV_TEST_RSA2048;
 	static const struct dkimv_test_feed feed = { 0, 0, 0 };
 	/* _i: fillers (0-5) and how many names follow (1 or 3) */
 	int fillers = _i % 6, extra = _i < 6 ? 1 : 3, spoof = _i >= 12;
@@ -217,7 +215,7 @@ START_TEST(test_verify_hostile_h_list)
 	size_t n;
 
 	dkimv_test_load(&m, "plain.eml");
-	dkimv_test_sign(signer, &m, &good);
+	dkimv_test_sign(dkimv_fixture_signer(), &m, &good);
 	for (int i = 0; i < fillers; i++)
 		insert_field(&m, m.nfields, "X-Filler", " unsigned by the good one");
 	if (spoof)	/* the guard's name in the message itself */
@@ -239,20 +237,6 @@ START_TEST(test_verify_hostile_h_list)
 }
 END_TEST
 
-static void
-setup(void)
-{
-	dns_fixture_up();
-	signer = dkimv_test_signer_new();
-}
-
-static void
-teardown(void)
-{
-	dkim_close(signer);
-	dns_fixture_down();
-}
-
 int
 main(void)
 {
@@ -261,7 +245,7 @@ main(void)
 	TCase *tc = tcase_create("nsd");
 
 	tcase_add_test(unit, test_library_overrun_and_guard);
-	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, dkimv_fixture_up, dkimv_fixture_down);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_verify_hostile_h_list, 0, 14);
 	suite_add_tcase(s, unit);

@@ -184,6 +184,51 @@ START_TEST(test_policy_table)
 }
 END_TEST
 
+/* the first RCPT TO's domain becomes the verdict's rcpt_to_domain (envelope_to) */
+static const struct {
+	const char *rcpt[3];
+	int protect;			/* ProtectRecipientDomains: must not matter */
+	const char *want;
+} rcpt_cases[] = {
+	{ { NULL }, 1, "" },
+	{ { "<a@Mx.Example.NET>", NULL }, 1, "Mx.Example.NET" },
+	{ { "a@mx.example.net", NULL }, 0, "mx.example.net" },
+	{ { "<a@one.example>", "<b@two.example>", "<c@one.example>" }, 1, "one.example" },
+	{ { "<a@one.example>", "<b@two.example>", NULL }, 0, "one.example" },
+	{ { "<postmaster>", "<b@two.example>", NULL }, 1, "two.example" },
+	{ { "<a@>", "<b@two.example>", NULL }, 1, "two.example" },
+};
+
+START_TEST(test_rcpt_to_domain)
+{
+	struct engine *e = dns_fixture_engine_method(2000, DMARC_METHOD_TREEWALK);
+	struct policy_settings ps;
+	struct message_settings ms = { .policy = &ps, .authserv_id = "mx.receiver.example",
+				       .protect_recipients = rcpt_cases[_i].protect };
+	struct envelope env = {
+		.queue_id = "TEST", .client_ip = GOOD_IP, .client_name = "unknown",
+		.helo = "mail.none.example", .mail_from = "",
+	};
+	const char *error = NULL;
+	char path[512];
+	struct message *m;
+	const struct verdict *v;
+
+	policy_settings_init(&ps);
+	snprintf(path, sizeof(path), "%s/messages/policy/unsigned-none.eml", test_source_dir());
+	m = message_new(e, &ms, &env, &error);
+	ck_assert_msg(m != NULL, "message_new: %s", error);
+	for (size_t k = 0; k < 3 && rcpt_cases[_i].rcpt[k] != NULL; k++)
+		ck_assert_int_eq(message_recipient(m, rcpt_cases[_i].rcpt[k]), 0);
+	dns_fixture_feed(m, path);
+	v = message_finish(m);
+	ck_assert_str_eq(v->rcpt_to_domain, rcpt_cases[_i].want);
+	message_free(&m);
+	policy_settings_release(&ps);
+	engine_free(&e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -193,6 +238,7 @@ main(void)
 	tcase_add_unchecked_fixture(tc, dns_fixture_up, dns_fixture_down);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_policy_table, 0, TEST_ROWS(cases));
+	tcase_add_loop_test(tc, test_rcpt_to_domain, 0, TEST_ROWS(rcpt_cases));
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

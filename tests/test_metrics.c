@@ -155,6 +155,9 @@ START_TEST(test_well_formed)
 	size_t count = 0;
 
 	metrics_add(m, METRICS_MESSAGES, "accept", "dmarc-pass", 1);
+	metrics_enable(m, METRICS_REPORT_ROWS);
+	metrics_enable(m, METRICS_REPORT_DROPPED);
+	metrics_enable(m, METRICS_REPORT_QUEUE);
 	text = exposition(m);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[80];
@@ -171,6 +174,33 @@ START_TEST(test_well_formed)
 		}
 	}
 	ck_assert_uint_eq(count, METRICS_ID_COUNT + METRICS_HISTOGRAM_COUNT + 1);
+	free(text);
+	metrics_free(&m);
+}
+END_TEST
+
+/* The report store's metrics are listed only once enabled (with a ReportStore). */
+START_TEST(test_optional_report_metrics)
+{
+	struct metrics *m = metrics_new("1");
+	char *text;
+
+	metrics_set(m, METRICS_REPORT_ROWS, "recorded", 7);
+	text = exposition(m);
+	ck_assert_ptr_null(strstr(text, "dmarcguard_report_"));
+	free(text);
+	metrics_enable(m, METRICS_REPORT_ROWS);
+	metrics_enable(m, METRICS_REPORT_DROPPED);
+	metrics_enable(m, METRICS_REPORT_QUEUE);
+	metrics_set(m, METRICS_REPORT_DROPPED, "queue_full", 3);
+	metrics_set(m, METRICS_REPORT_QUEUE, NULL, 2);
+	text = exposition(m);
+	ck_assert(has_line(text, "dmarcguard_report_rows_total{result=\"recorded\"} 7"));
+	ck_assert(has_line(text, "dmarcguard_report_rows_total{result=\"dropped\"} 0"));
+	ck_assert(has_line(text, "dmarcguard_report_rows_dropped_total{reason=\"queue_full\"} 3"));
+	ck_assert(has_line(text, "dmarcguard_report_rows_dropped_total{reason=\"store_error\"} 0"));
+	ck_assert(has_line(text, "dmarcguard_report_rows_dropped_total{reason=\"too_large\"} 0"));
+	ck_assert(has_line(text, "dmarcguard_report_queue_rows 2"));
 	free(text);
 	metrics_free(&m);
 }
@@ -371,6 +401,7 @@ main(void)
 	tcase_add_test(tc, test_escaping);
 	tcase_add_test(tc, test_well_formed);
 	tcase_add_test(tc, test_sampler_and_null);
+	tcase_add_test(tc, test_optional_report_metrics);
 	tcase_add_test(tc, test_record_verdict);
 	tcase_add_test(tc, test_documented_reasons_known);
 	tcase_add_loop_test(tc, test_socket_specs, 0, TEST_ROWS(specs));

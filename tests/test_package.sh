@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_package.sh - the Debian package (cmake/package.cmake) on this machine:
 # built with cpack -G DEB as dmarcguard_<version>_amd64.deb, lintian reports
-# no error, dpkg -i installs it (system user, conffile, unit enabled with
-# deb-systemd-helper, man pages, dmarcguard-alerts), the installed
+# no error, dpkg -i installs it (system user, conffile, the daemon's unit
+# and the reports timer enabled with deb-systemd-helper, man pages, dmarcguard-alerts), the installed
 # configuration passes dmarcguard -n, two upgrades from this build keep an
 # edited /etc/dmarcguard.conf (the second one ships a changed file: the
 # edit stays, the new file lands beside it as .dpkg-dist), dpkg -r leaves
@@ -90,6 +90,8 @@ echo "lintian: $(grep -c '^E:' "$tmp/lintian.out" || true) errors, $(grep -c '^W
 dpkg_retry -i "$deb" > "$tmp/install.out" || { cat "$tmp/install.out"; echo "dpkg -i failed"; exit 1; }
 for f in /usr/sbin/dmarcguard /usr/bin/dmarcguard-alerts /etc/dmarcguard.conf \
 	 /lib/systemd/system/dmarcguard.service /usr/share/man/man8/dmarcguard.8.gz \
+	 /lib/systemd/system/dmarcguard-reports.service /lib/systemd/system/dmarcguard-reports.timer \
+	 /usr/sbin/dmarcguard-reports \
 	 /usr/share/man/man5/dmarcguard.conf.5.gz /usr/share/man/man1/dmarcguard-alerts.1.gz \
 	 /usr/share/doc/dmarcguard/copyright; do
 	[ -e "$f" ] || fail "not installed: $f"
@@ -99,6 +101,8 @@ dpkg-query -W -f='${Conffiles}\n' dmarcguard | grep -q "^ /etc/dmarcguard.conf "
 	|| fail "/etc/dmarcguard.conf is not a conffile"
 [ -L /etc/systemd/system/multi-user.target.wants/dmarcguard.service ] \
 	|| fail "the unit is not enabled (multi-user.target.wants)"
+[ -L /etc/systemd/system/timers.target.wants/dmarcguard-reports.timer ] \
+	|| fail "the reports timer is not enabled (timers.target.wants)"
 /usr/sbin/dmarcguard -n -c /etc/dmarcguard.conf > "$tmp/check.out" 2>&1 \
 	|| { fail "dmarcguard -n -c /etc/dmarcguard.conf"; cat "$tmp/check.out"; }
 /usr/bin/dmarcguard-alerts --help >/dev/null || fail "dmarcguard-alerts --help"
@@ -133,18 +137,20 @@ grep -q "^# changed in up2" /etc/dmarcguard.conf.dpkg-dist 2>/dev/null \
 	|| fail "upgrade 2: no /etc/dmarcguard.conf.dpkg-dist with the new file"
 /usr/sbin/dmarcguard -n -c /etc/dmarcguard.conf >/dev/null 2>&1 || fail "the kept configuration fails -n"
 [ -L /etc/systemd/system/multi-user.target.wants/dmarcguard.service ] || fail "upgrades disabled the unit"
+[ -L /etc/systemd/system/timers.target.wants/dmarcguard-reports.timer ] || fail "upgrades disabled the timer"
 echo "upgrades: the edited configuration kept"
 
 # 6. Remove: the configuration stays; purge: nothing stays.
 dpkg_retry -r dmarcguard > "$tmp/remove.out" || { cat "$tmp/remove.out"; fail "dpkg -r"; }
 for f in /usr/sbin/dmarcguard /usr/bin/dmarcguard-alerts /lib/systemd/system/dmarcguard.service \
-	 /usr/share/man/man8/dmarcguard.8.gz; do
+	 /lib/systemd/system/dmarcguard-reports.timer /usr/share/man/man8/dmarcguard.8.gz; do
 	[ ! -e "$f" ] || fail "left after dpkg -r: $f"
 done
 [ -e /etc/dmarcguard.conf ] || fail "dpkg -r removed the configuration"
 dpkg_retry -P dmarcguard > "$tmp/purge.out" || { cat "$tmp/purge.out"; fail "dpkg -P"; }
 for f in /etc/dmarcguard.conf /etc/dmarcguard.conf.dpkg-dist /usr/share/doc/dmarcguard \
-	 /etc/systemd/system/multi-user.target.wants/dmarcguard.service; do
+	 /etc/systemd/system/multi-user.target.wants/dmarcguard.service \
+	 /etc/systemd/system/timers.target.wants/dmarcguard-reports.timer; do
 	[ ! -e "$f" ] && [ ! -L "$f" ] || fail "left after dpkg -P: $f"
 done
 if [ "$user_existed" = 0 ] && getent passwd dmarcguard >/dev/null; then fail "dpkg -P left the user"; fi

@@ -149,6 +149,33 @@ START_TEST(test_from_verdict)
 }
 END_TEST
 
+/* envelope_to: the verdict's first recipient domain, lowercased; one that
+ * cannot fit is left out and the record kept */
+static char long_domain[300];
+static const struct {
+	const char *rcpt;
+	const char *want;
+} envelope_to_cases[] = {
+	{ NULL, "" },
+	{ "", "" },
+	{ "Mx.Example.NET", "mx.example.net" },
+	{ long_domain, "" },
+};
+
+START_TEST(test_envelope_to)
+{
+	struct verdict v = { BASE, SPF("pass", 1), .dmarc = DMARC_OUTCOME_PASS };
+	struct report_record rec;
+	const char *error = NULL;
+
+	memset(long_domain, 'a', sizeof(long_domain) - 1);
+	v.rcpt_to_domain = envelope_to_cases[_i].rcpt;
+	ck_assert_int_eq(report_record_from_verdict(&v, 0, &rec, &error), 0);
+	ck_assert_str_eq(rec.envelope_to, envelope_to_cases[_i].want);
+	ck_assert_str_eq(rec.header_from, "example.org");
+}
+END_TEST
+
 /* test_discovery_method - the verdict's discovery word reaches the record */
 START_TEST(test_discovery_method)
 {
@@ -266,6 +293,7 @@ main(void)
 	tcase_add_loop_test(tc, test_from_verdict, 0, TEST_ROWS(rows));
 	tcase_add_test(tc, test_dkim_lowercase_and_text);
 	tcase_add_test(tc, test_discovery_method);
+	tcase_add_loop_test(tc, test_envelope_to, 0, TEST_ROWS(envelope_to_cases));
 	tcase_add_test(tc, test_too_long);
 	tcase_add_loop_test(tc, test_reasons_parse, 0, TEST_ROWS(reason_texts));
 	tcase_add_loop_test(tc, test_override_type, 0, TEST_ROWS(overrides));

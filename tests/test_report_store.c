@@ -197,6 +197,42 @@ START_TEST(test_locked)
 }
 END_TEST
 
+/* collect_to - the envelope_to of each aggregated record with its count */
+static int
+collect_to(const struct report_record *r, uint64_t count, void *ctx)
+{
+	char *out = ctx;
+
+	sprintf(out + strlen(out), "%s=%llu ", r->envelope_to[0] ? r->envelope_to : "-",
+		(unsigned long long)count);
+	return 0;
+}
+
+/* test_envelope_to - a record per envelope_to: kept, grouped and read back */
+START_TEST(test_envelope_to)
+{
+	char got[256] = "";
+	const char *why = NULL;
+	struct report_store *st = report_store_fixture_open();
+	struct report_record r[] = {
+		REC(T(1), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+		REC(T(2), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+		REC(T(3), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+		REC(T(4), "a.example", "192.0.2.1", "a.example", "", "pass", "pass", ""),
+	};
+	struct report_policy pol;
+
+	snprintf(r[0].envelope_to, sizeof(r[0].envelope_to), "mx.example.net");
+	snprintf(r[1].envelope_to, sizeof(r[1].envelope_to), "mx.example.net");
+	snprintf(r[2].envelope_to, sizeof(r[2].envelope_to), "other.example.net");
+	ck_assert_int_eq(report_store_append(st, r, 4, &why), 0);
+	ck_assert_int_eq(report_store_aggregate(st, "a.example", DAY, &pol, collect_to, got, &why),
+			 0);
+	ck_assert_str_eq(got, "mx.example.net=2 -=1 other.example.net=1 ");
+	report_store_close(&st);
+}
+END_TEST
+
 
 
 
@@ -406,6 +442,7 @@ main(void)
 	tcase_add_test(tc, test_sent_and_expire);
 	tcase_add_test(tc, test_two_hosts);
 	tcase_add_test(tc, test_big_batch);
+	tcase_add_test(tc, test_envelope_to);
 	tcase_add_loop_test(tc, test_uri_display, 0, TEST_ROWS(displays));
 	if (report_store_fixture_pg() != NULL) {
 		tcase_add_test(tc, test_pg_reconnect);

@@ -16,10 +16,12 @@ struct engine {
 	char *nameservers;
 	struct resolver *resolver;
 	int owns_resolver;
-	struct orgdomain *orgdomain;
+	const struct orgdomain *orgdomain;	/* own_orgdomain, or borrowed */
+	struct orgdomain *own_orgdomain;
 	struct dkimv_lib *dkim;
 	struct spf_eval *spf;
-	struct lookalike_set *lookalike;
+	const struct lookalike_set *lookalike;	/* own_lookalike, or borrowed */
+	struct lookalike_set *own_lookalike;
 };
 
 void
@@ -38,21 +40,35 @@ dup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-/* build_lookalike - the protected set; names are copied into it */
+/* build_orgdomain - the settings' list, or our own loaded from public_suffix_list */
+static int
+build_orgdomain(struct engine *e, const struct engine_settings *s, const char **error_r)
+{
+	if ((e->orgdomain = s->orgdomain) != NULL)
+		return 0;
+	e->own_orgdomain = orgdomain_new(e->psl_path && e->psl_path[0] ? e->psl_path : NULL,
+					 error_r);
+	return (e->orgdomain = e->own_orgdomain) != NULL ? 0 : -1;
+}
+
+/* build_lookalike - the settings' set, or our own with the names copied into it */
 static int
 build_lookalike(struct engine *e, const struct engine_settings *s, const char **error_r)
 {
+	struct lookalike_set *set;
 	char why[256];
 
-	if ((e->lookalike = lookalike_set_new(e->orgdomain, error_r)) == NULL)
+	if ((e->lookalike = s->lookalike) != NULL)
+		return 0;
+	if ((set = e->own_lookalike = lookalike_set_new(e->orgdomain, error_r)) == NULL)
 		return -1;
+	e->lookalike = set;
 	if ((s->protected_domains != NULL
-	     && lookalike_set_protect(e->lookalike, s->protected_domains, why, sizeof(why)) < 0)
+	     && lookalike_set_protect(set, s->protected_domains, why, sizeof(why)) < 0)
 	    || (s->protected_domains_more != NULL
-		&& lookalike_set_protect(e->lookalike, s->protected_domains_more, why,
-					 sizeof(why)) < 0)
+		&& lookalike_set_protect(set, s->protected_domains_more, why, sizeof(why)) < 0)
 	    || (s->lookalike_allow != NULL
-		&& lookalike_set_allow(e->lookalike, s->lookalike_allow, why, sizeof(why)) < 0)) {
+		&& lookalike_set_allow(set, s->lookalike_allow, why, sizeof(why)) < 0)) {
 		*error_r = "lookalike: bad protected or allowed name";
 		return -1;
 	}
@@ -90,8 +106,7 @@ engine_new(const struct engine_settings *s, const char **error_r)
 			goto fail;
 		e->owns_resolver = 1;
 	}
-	if ((e->orgdomain = orgdomain_new(e->psl_path && e->psl_path[0] ? e->psl_path : NULL,
-					  error_r)) == NULL)
+	if (build_orgdomain(e, s, error_r) < 0)
 		goto fail;
 	if ((e->dkim = dkimv_lib_new(e->resolver, &e->settings.dkim, error_r)) == NULL)
 		goto fail;
@@ -115,10 +130,10 @@ engine_free(struct engine **ep)
 	if (e == NULL)
 		return;
 	*ep = NULL;
-	lookalike_set_free(&e->lookalike);
+	lookalike_set_free(&e->own_lookalike);
 	spf_eval_free(&e->spf);
 	dkimv_lib_free(&e->dkim);
-	orgdomain_free(&e->orgdomain);
+	orgdomain_free(&e->own_orgdomain);
 	if (e->owns_resolver)
 		resolver_free(&e->resolver);
 	free(e->psl_path);

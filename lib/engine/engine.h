@@ -44,6 +44,14 @@ struct engine_settings {
 	const char *protected_domains;
 	const char *protected_domains_more;	/* e.g. the ProtectedDomainsFile text */
 	const char *lookalike_allow;
+	/*
+	 * Already built, borrowed (they must outlive the engine): the daemon's
+	 * configuration snapshot builds both when it loads, so the list is
+	 * loaded and the set precomputed once. NULL: the engine builds its own
+	 * from public_suffix_list and the names above.
+	 */
+	const struct orgdomain *orgdomain;
+	const struct lookalike_set *lookalike;
 };
 
 struct engine;
@@ -54,7 +62,8 @@ void engine_settings_init(struct engine_settings *settings);
 /*
  * engine_new - NULL with *error_r (static text or a library message; a bad
  * look-alike name gives only "lookalike: bad protected or allowed name":
- * the daemon checks the names with their reasons when it loads them)
+ * the daemon builds the set with its reasons when it loads the
+ * configuration, and passes it in settings)
  */
 struct engine *engine_new(const struct engine_settings *settings, const char **error_r);
 void engine_free(struct engine **engine);

@@ -75,9 +75,15 @@ message_recipient(struct message *m, const char *address)
 	size_t n;
 	char *domain;
 
-	if (at == NULL || !m->settings->protect_recipients || m->rcpt_count == LOOKALIKE_MAX_EXTRA)
+	if (at == NULL)
 		return 0;
 	n = strcspn(at + 1, ">");
+	/* aggregate reports carry one envelope_to: the first recipient's domain */
+	if (m->rcpt_first_domain == NULL && n > 0
+	    && (m->rcpt_first_domain = strndup(at + 1, n)) == NULL)
+		return -1;
+	if (!m->settings->protect_recipients || m->rcpt_count == LOOKALIKE_MAX_EXTRA)
+		return 0;
 	for (size_t i = 0; i < m->rcpt_count; i++)
 		if (strncasecmp(m->rcpt_domains[i], at + 1, n) == 0 && m->rcpt_domains[i][n] == '\0')
 			return 0;
@@ -234,6 +240,7 @@ message_free(struct message **mp)
 	for (size_t i = 0; i < m->rcpt_count; i++)
 		free(m->rcpt_domains[i]);
 	free(m->authres);
+	free(m->rcpt_first_domain);
 	free(m->queue_id);
 	free(m->client_ip);
 	free(m->client_name);

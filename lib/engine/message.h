@@ -3,7 +3,8 @@
  *
  * A push interface in the order the MTA delivers a message:
  * message_new (envelope known), message_recipient for each RCPT TO
- * address (only their domains are kept, for the look-alike check, at most
+ * address (only their domains are kept: the first one for aggregate
+ * reports' envelope_to, and for the look-alike check at most
  * LOOKALIKE_MAX_EXTRA distinct ones), message_header for each header field in
  * arrival order, message_eoh, message_body for each chunk, message_finish
  * for the verdict. The daemon's callbacks and the offline test mode run

@@ -337,6 +337,7 @@ message_verdict_evaluate(struct message *m)
 	v->client_name = m->client_name;
 	v->helo = m->helo;
 	v->mail_from_domain = mail_from_domain(m->mail_from);
+	v->rcpt_to_domain = m->rcpt_first_domain != NULL ? m->rcpt_first_domain : "";
 	v->policy_domain = "";
 	v->spf.result = "none";
 	v->spf.identity = "mailfrom";

@@ -41,6 +41,7 @@ struct verdict {
 	const char *client_name;
 	const char *helo;
 	const char *mail_from_domain;	/* "" for the null sender */
+	const char *rcpt_to_domain;	/* the first RCPT TO's domain, "" when none came */
 
 	const char *from_domain;	/* "" when From is unusable */
 	const char *from_problem;	/* malformed-from-* reason, or NULL */

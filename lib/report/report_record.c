@@ -241,6 +241,11 @@ report_record_from_verdict(const struct verdict *v, int64_t now, struct report_r
 		*error_r = "report: a field is longer than a report record holds";
 		return -1;
 	}
+	/* an envelope_to that does not fit (no domain is that long) is left out,
+	 * not the whole record */
+	if (v->rcpt_to_domain != NULL
+	    && copy_lower(rec->envelope_to, sizeof(rec->envelope_to), v->rcpt_to_domain) < 0)
+		rec->envelope_to[0] = '\0';
 	if (v->rua != NULL && strlen(v->rua) >= sizeof(p->rua)) {
 		*error_r = "report: rua longer than a report record holds";
 		return -1;

@@ -10,8 +10,7 @@
  *
  * Fields that other work fills in later are there already: discovery
  * (psl or treewalk, from the verdict; REPORT_DISCOVERY_UNKNOWN when no
- * discovery was made), psd (-1 unknown), envelope_to ("" until the daemon
- * collects recipients), and the override reason codes, which map to the
+ * discovery was made), psd (-1 unknown), and the override reason codes, which map to the
  * RFC 9990 override types through one table (report_record.c):
  * our local floor and look-alike actions are local_policy, allow-listed
  * forwarders trusted_forwarder, allow-listed list signers mailing_list,
@@ -88,7 +87,10 @@ struct report_record {
 	char source_ip[REPORT_IP_SIZE];
 	char header_from[REPORT_DOMAIN_SIZE];
 	char envelope_from[REPORT_DOMAIN_SIZE];	/* "" for the null sender */
-	char envelope_to[REPORT_DOMAIN_SIZE];	/* "" when not known */
+	/* the first RCPT TO's domain, "" when none came: RFC 9990 has one
+	 * envelope_to per record, and a message is one row whatever the
+	 * number of recipients, so counts stay counts of messages */
+	char envelope_to[REPORT_DOMAIN_SIZE];
 	struct report_policy policy;
 	struct report_dkim dkim[REPORT_DKIM_MAX];
 	size_t dkim_count;

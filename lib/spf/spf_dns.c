@@ -30,7 +30,6 @@
 
 #include <sys/random.h>
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,15 +41,7 @@
 #include "dns_name.h"
 #include "resolver.h"
 #include "spf_record.h"
-
-/*
- * A term's compiled form must stay under libspf2's 511-byte limit by more
- * than sizeof(SPF_data_t) (4), or SPF_INIT_STRING_LITERAL's "ds_avail =
- * avail - 4" wraps and the next literal is copied unchecked into a 4 KB
- * stack buffer (CVE-2023-42118, fixed upstream in d14abff, not in Debian
- * 12's 1.2.10-7.2). See term_cost for the bound.
- */
-#define TERM_COST_MAX 500
+#include "spf_screen.h"
 
 enum kind {
 	KIND_RECORD,	/* the checked domain's own record */
@@ -145,62 +136,6 @@ classify(struct spf_dns_layer *l, const char *name, ns_type type, int should_cac
 	}
 }
 
-/* is_spf - whether TXT data is an SPF record: "v=spf1", then space or end */
-static int
-is_spf(const unsigned char *data, size_t len)
-{
-	return len >= 6 && strncasecmp((const char *)data, "v=spf1", 6) == 0
-	    && (len == 6 || data[6] == ' ');
-}
-
-/*
- * term_cost - an upper bound of the bytes libspf2 compiles a term of n
- * bytes with pct '%' signs into: literal text of at most n + pct bytes
- * ("%-" becomes 3 bytes), at most pct + 1 literal blocks with a 4-byte
- * header and up to 7 bytes of padding each, at most pct variables of 8
- * bytes and an 8-byte CIDR block. Real records stay far below the limit.
- */
-static size_t
-term_cost(size_t n, size_t pct)
-{
-	return n + pct + 11 * (pct + 1) + 8 * pct + 8;
-}
-
-/* record_refusal - why libspf2 must not see this SPF record, or NULL */
-static const char *
-record_refusal(const unsigned char *txt, size_t len, unsigned unsafe)
-{
-	size_t i = 0;
-
-	for (i = 0; i < len; i++)
-		if (txt[i] < 0x20 || txt[i] > 0x7e)
-			return "SPF record holds a control or non-ASCII byte";
-	i = 0;
-	while (i < len) {
-		size_t start, pct = 0;
-
-		while (i < len && txt[i] == ' ')
-			i++;
-		for (start = i; i < len && txt[i] != ' '; i++) {
-			int var;
-
-			if (txt[i] != '%' || i + 1 >= len || txt[i + 1] == ' ')
-				continue;
-			pct++;
-			if (txt[++i] != '{' || i + 1 >= len)
-				continue;	/* an escape: "%%", "%_", "%-" */
-			var = tolower(txt[i + 1]);
-			if ((var == 'l' || var == 's') && (unsafe & SPF_DNS_UNSAFE_LOCAL))
-				return "SPF record uses %{l} or %{s} with an unusable local-part";
-			if (var == 'h' && (unsafe & SPF_DNS_UNSAFE_HELO))
-				return "SPF record uses %{h} with an unusable HELO name";
-		}
-		if (term_cost(i - start, pct) > TERM_COST_MAX)
-			return "SPF term too long for libspf2 (CVE-2023-42118 guard)";
-	}
-	return NULL;
-}
-
 /* rr_status - an answer without records; NULL only without memory */
 static SPF_dns_rr_t *
 rr_status(struct spf_dns_layer *l, const char *name, ns_type type, int herrno)
@@ -244,7 +179,7 @@ add_spf(struct spf_dns_layer *l, SPF_dns_rr_t *rr, int n,
 	long text_len;
 	int rc;
 
-	if ((*refusal = record_refusal(data, len, l->unsafe)) != NULL)
+	if ((*refusal = spf_screen_refusal(data, len, l->unsafe)) != NULL)
 		return -1;
 	if ((rc = spf_record_parse((const char *)data, len, &record, refusal)) < 0) {
 		if (rc == -2)
@@ -255,7 +190,7 @@ add_spf(struct spf_dns_layer *l, SPF_dns_rr_t *rr, int n,
 	spf_record_free(&record);
 	if (text_len < 0)
 		return -1;
-	if ((*refusal = record_refusal((unsigned char *)text, (size_t)text_len, l->unsafe)) != NULL
+	if ((*refusal = spf_screen_refusal((unsigned char *)text, (size_t)text_len, l->unsafe)) != NULL
 	    || add_data(rr, n, text, (size_t)text_len, 0) < 0) {
 		free(text);
 		return -1;
@@ -315,7 +250,7 @@ add_records(struct spf_dns_layer *l, SPF_dns_rr_t *rr, enum kind kind,
 		if (a->type == DNS_TYPE_PTR && n == SPF_DNS_MAX_PTR_NAMES)
 			break;
 		if (a->type == DNS_TYPE_TXT) {
-			if (!is_spf(r->data, r->len))
+			if (!spf_screen_is_spf(r->data, r->len))
 				continue;
 			spf++;
 			if (*refusal != NULL)

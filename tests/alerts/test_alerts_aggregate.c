@@ -4,8 +4,9 @@
  * lands in exactly one counter; totals by action, reason and DMARC
  * result; overrides and dry run; the top tables with distinct addresses,
  * HELO names and domains, case folded; networks /24 and /48; first and
- * last seen; the --domain detail with its hourly counts; filters; and
- * the stderr copy of a syslog alert counted once.
+ * last seen; the --domain detail with its hourly counts; filters; the
+ * look-alikes per protected domain and the forwarded overrides per
+ * forwarder; and the stderr copy of a syslog alert counted once.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,6 +294,55 @@ START_TEST(test_lookalikes)
 }
 END_TEST
 
+/* forwarded overrides: per forwarder (ARC sealer or trusted forwarder), case folded */
+START_TEST(test_forwarders)
+{
+	static const char *const more[] = {
+		"Nov 22 07:00:00 mx1 dmarcguard[1]: "
+		ALERT("198.51.100.20", "h.example", "none.example", "fail", "none", "accept",
+		      "forwarded-arc", "no", " arc=pass arc_sealer=lists.example arc_instance=1"),
+		"Nov 22 07:30:00 mx1 dmarcguard[1]: "
+		ALERT("198.51.100.20", "h.example", "None.Example", "fail", "none", "accept",
+		      "forwarded-trusted", "no", " arc=fail forwarder=LISTS.example"),
+		"Nov 22 08:00:00 mx1 dmarcguard[1]: "
+		ALERT("198.51.100.21", "h.example", "reject.example", "fail", "reject", "accept",
+		      "forwarded-arc", "no", " arc=pass arc_sealer=lists.example arc_instance=2"),
+		"Nov 22 08:10:00 mx1 dmarcguard[1]: "
+		ALERT("198.51.100.22", "h.example", "q.example", "fail", "quarantine", "quarantine",
+		      "published-quarantine", "no", " exempt=forwarded-trusted forwarder=fwd.example"),
+		/* a list post held: no forwarder lifted it, so not counted */
+		"Nov 22 08:20:00 mx1 dmarcguard[1]: "
+		ALERT("198.51.100.23", "h.example", "none.example", "fail", "none", "quarantine",
+		      "dmarc-fail-local-floor", "yes", " arc=pass"),
+	};
+	struct agg_row *rows;
+	size_t n;
+
+	feed_lines(more, sizeof(more) / sizeof(more[0]), NULL, NULL);
+	ck_assert_uint_eq(scan_counts(scan)->alerts, 5);
+	rows = agg_rows(agg, AGG_FORWARDERS, 0, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(rows[0].key, "lists.example");
+	ck_assert_uint_eq(rows[0].stat->alerts, 3);
+	ck_assert_uint_eq(rows[0].stat->via_arc, 2);
+	ck_assert_uint_eq(rows[0].stat->accepted, 3);
+	ck_assert_uint_eq(rows[0].stat->domains, 2);	/* none (twice), reject */
+	ck_assert_int_eq(rows[0].stat->first, NOW - 5 * 3600);
+	ck_assert_int_eq(rows[0].stat->last, NOW - 4 * 3600);
+	ck_assert_str_eq(rows[1].key, "fwd.example");
+	ck_assert_uint_eq(rows[1].stat->alerts, 1);
+	ck_assert_uint_eq(rows[1].stat->via_arc, 0);
+	ck_assert_uint_eq(rows[1].stat->accepted, 0);
+	ck_assert_uint_eq(rows[1].stat->domains, 1);
+	free(rows);
+	/* no alert of the first table set is a forwarded override */
+	done();
+	feed(NULL, NULL);
+	ck_assert_uint_eq(agg_table_size(agg, AGG_FORWARDERS), 0);
+	done();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -306,6 +356,7 @@ main(void)
 	tcase_add_test(tc, test_action_filter);
 	tcase_add_loop_test(tc, test_network_of, 0, TEST_ROWS(networks));
 	tcase_add_test(tc, test_lookalikes);
+	tcase_add_test(tc, test_forwarders);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -1,7 +1,9 @@
 /*
  * test_alerts_cli - the dmarcguard-alerts executable: exit status 0 with
  * the report (text and --json, from a file, a .gz or standard input) and
- * 2 with a clear message for bad arguments and unreadable files; and
+ * 2 with a clear message for bad arguments and unreadable files; the
+ * forwarded overrides by forwarder with their --forwarder and --reason
+ * filters; and
  * --follow on a growing file through a partial line, logrotate's rename
  * and create, copytruncate, and a clean stop on SIGTERM.
  */
@@ -31,6 +33,27 @@ static const char sample[] =
 	"Nov 22 04:37:56 mx1 postfix/smtpd[1]: connect from unknown[203.0.113.66]\n"
 	"Nov 22 04:37:57 mx1 dmarcguard[7]: v=1 qid=Q ip=1 client=\"cut\n";
 
+/* forwarded overrides (and a look-alike): from, action, reason, p, the optional fields */
+#define FWD(from, action, reason, p, extra) \
+	"Nov 22 05:10:00 mx1 dmarcguard[7]: v=1 qid=Q ip=198.51.100.20 client=unknown " \
+	"helo=mx.lists.example mfrom=lists.example from=" from " spf=pass " \
+	"spf_domain=lists.example spf_id=mailfrom dkim=lists.example:pass dmarc=fail " \
+	"policy_domain=" from " p=" p " sp=" p " pct=100 published=" p " action=" action \
+	" reason=" reason " override=no" extra "\n"
+
+static const char forwarded[] =
+	FWD("none.example", "accept", "forwarded-arc", "none",
+	    " arc=pass arc_sealer=lists.example arc_instance=1")
+	FWD("reject.example", "accept", "forwarded-arc", "reject",
+	    " arc=pass arc_sealer=Lists.Example arc_instance=2")
+	FWD("none.example", "accept", "forwarded-trusted", "none",
+	    " arc=fail forwarder=lists.example")
+	FWD("quarantine.example", "quarantine", "published-quarantine", "quarantine",
+	    " exempt=forwarded-trusted forwarder=fwd.example")
+	FWD("none.example", "quarantine", "dmarc-fail-local-floor", "none", " arc=pass")
+	FWD("banc.example", "reject", "published-reject", "reject",
+	    " lookalike=typo lookalike_of=Bank.Example");
+
 static char dir[64], log_path[128];
 
 static void
@@ -47,6 +70,10 @@ setup(void)
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "gzip -c %s > %s/mail.log.2.gz", log_path, dir);
 	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/forward.log", dir);
+	f = fopen(cmd, "w");
+	fputs(forwarded, f);
+	fclose(f);
 }
 
 static void
@@ -112,6 +139,32 @@ static const struct {
 	  "\"error\": \"unterminated quoted value (truncated line?)\"" } },
 	{ "--json --domain none.example mail.log", 0, { "\"hourly\": [",
 	  "\"hour\": \"2026-11-22T04:00:00+00:00\"", "\"would\": null" } },
+	{ "forward.log", 0, { "Forwarded overrides by forwarder (arc_sealer, forwarder): 2 of 2",
+	  "\n lists.example 3 2 1 3 2 2026-11-22 05:10:00 2026-11-22 05:10:00\n",
+	  "\n fwd.example 1 0 1 0 1 2026-11-22" } },
+	{ "--top 1 forward.log", 0, { "(arc_sealer, forwarder): 1 of 2", NULL } },
+	{ "forward.log", 0, { "Look-alike senders by protected domain (lookalike_of): 1 of 1",
+	  "\n PROTECTED DOMAIN ALERTS FROM DOMAINS FIRST SEEN LAST SEEN\n"
+	  " bank.example 1 1 2026-11-22 05:10:00 2026-11-22 05:10:00\n",
+	  "\n FORWARDER ALERTS ARC TRUSTED ACCEPTED FROM DOMAINS FIRST SEEN LAST SEEN\n" } },
+	{ "--forwarder LISTS.example forward.log", 0, { "alerts in this report 3",
+	  "alerts left out by the filters 3", "Top spoofed From domains (dmarc=fail): 2 of 2" } },
+	{ "--forwarder .example forward.log", 0, { "alerts in this report 4", NULL } },
+	{ "--reason 'forwarded-*,published-quarantine' forward.log", 0,
+	  { "alerts in this report 4", "alerts left out by the filters 2", NULL } },
+	{ "--reason forwarded-arc --forwarder lists.example forward.log", 0,
+	  { "alerts in this report 2", "\n lists.example 2 2 0 2 2 ", NULL } },
+	{ "--json forward.log", 0, { "\"lookalikes\": [\n {\n \"protected_domain\": \"bank.example\",\n"
+	  " \"alerts\": 1,\n \"from_domains\": 1,\n \"first_seen\": \"2026-11-22T05:10:00+00:00\"",
+	  NULL } },
+	{ "--json forward.log", 0, { "\"forwarders\": [", "\"forwarder\": \"lists.example\",\n"
+	  " \"alerts\": 3,\n \"arc\": 2,\n \"trusted\": 1,\n \"accepted\": 3,\n \"from_domains\": 2",
+	  "\"forwarder\": \"fwd.example\",\n \"alerts\": 1,\n \"arc\": 0,\n \"trusted\": 1" } },
+	{ "--json --domain reject.example forward.log", 0, { "\"arc\": \"pass\"",
+	  "\"arc_sealer\": \"Lists.Example\",\n \"arc_instance\": \"2\",\n \"forwarder\": null",
+	  NULL } },
+	{ "--forwarder . forward.log", 2, { "--forwarder: expected a domain name", NULL } },
+	{ "--reason Forwarded-Arc forward.log", 2, { "--reason: expected a comma list", NULL } },
 	{ "/nonexistent.log", 2, { "dmarcguard-alerts: /nonexistent.log: No such file", NULL } },
 	{ "mail.log /nonexistent.log", 2, { "/nonexistent.log: No such file", NULL } },
 	{ "--top 0 mail.log", 2, { "--top: expected a number", NULL } },

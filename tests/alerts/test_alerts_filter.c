@@ -5,7 +5,8 @@
  * zone-less stamps, and one row per filter rule: time bounds (inclusive,
  * a bare --until date meaning the whole day), actions (with dry run's
  * would-be action), domains and subdomains, client address, network and
- * host name.
+ * host name, the forwarder that lifted an alert (ARC sealer or trusted
+ * forwarder) and reason codes with prefixes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +89,7 @@ START_TEST(test_local_stamps)
 }
 END_TEST
 
-enum { SINCE = 1, UNTIL, ACTION, DOMAIN, CLIENT };
+enum { SINCE = 1, UNTIL, ACTION, DOMAIN, CLIENT, FORWARDER, REASON };
 
 static const struct {
 	const char *what;
@@ -97,52 +98,79 @@ static const struct {
 	const char *when;	/* local "YYYY-MM-DD HH:MM:SS" or NULL: no time */
 	const char *action, *would, *from, *ip, *client;
 	int want;
+	const char *reason, *arc_sealer, *forwarder;	/* NULL: dmarc-pass, absent, absent */
 } rows[] = {
 	{ "since: equal", SINCE, "2026-11-22 04:00", "2026-11-22 04:00:00", "accept", NULL,
-	  "a.example", "192.0.2.1", "c", 1 },
+	  "a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
 	{ "since: before", SINCE, "2026-11-22 04:00", "2026-11-22 03:59:59", "accept", NULL,
-	  "a.example", "192.0.2.1", "c", 0 },
+	  "a.example", "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "since: no time", SINCE, "2026-11-22 04:00", NULL, "accept", NULL, "a.example",
-	  "192.0.2.1", "c", 0 },
+	  "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "until: equal", UNTIL, "2026-11-22 04:00:00", "2026-11-22 04:00:00", "accept", NULL,
-	  "a.example", "192.0.2.1", "c", 1 },
+	  "a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
 	{ "until: after", UNTIL, "2026-11-22 04:00:00", "2026-11-22 04:00:01", "accept", NULL,
-	  "a.example", "192.0.2.1", "c", 0 },
+	  "a.example", "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "until: bare date is the whole day", UNTIL, "2026-11-22", "2026-11-22 23:59:59",
-	  "accept", NULL, "a.example", "192.0.2.1", "c", 1 },
+	  "accept", NULL, "a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
 	{ "until: next day", UNTIL, "2026-11-22", "2026-11-23 00:00:00", "accept", NULL,
-	  "a.example", "192.0.2.1", "c", 0 },
+	  "a.example", "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "action", ACTION, "quarantine,reject", "2026-11-22 04:00:00", "reject", NULL,
-	  "a.example", "192.0.2.1", "c", 1 },
+	  "a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
 	{ "action: other", ACTION, "quarantine,reject", "2026-11-22 04:00:00", "accept", NULL,
-	  "a.example", "192.0.2.1", "c", 0 },
+	  "a.example", "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "action: dry run's would", ACTION, "quarantine", "2026-11-22 04:00:00", "accept",
-	  "quarantine", "a.example", "192.0.2.1", "c", 1 },
+	  "quarantine", "a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
 	{ "action: dry run's actual", ACTION, "accept", "2026-11-22 04:00:00", "accept",
-	  "quarantine", "a.example", "192.0.2.1", "c", 1 },
-	{ "domain", DOMAIN, "a.example", NULL, "accept", NULL, "A.Example", "192.0.2.1", "c", 1 },
+	  "quarantine", "a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
+	{ "domain", DOMAIN, "a.example", NULL, "accept", NULL, "A.Example", "192.0.2.1", "c", 1,
+	  NULL, NULL, NULL },
 	{ "domain: not a subdomain", DOMAIN, "a.example", NULL, "accept", NULL, "x.a.example",
-	  "192.0.2.1", "c", 0 },
+	  "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "domain: subdomains asked for", DOMAIN, ".a.example", NULL, "accept", NULL,
-	  "x.a.example", "192.0.2.1", "c", 1 },
+	  "x.a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
 	{ "domain: and the domain itself", DOMAIN, ".a.example", NULL, "accept", NULL,
-	  "a.example", "192.0.2.1", "c", 1 },
+	  "a.example", "192.0.2.1", "c", 1, NULL, NULL, NULL },
 	{ "domain: suffix is not a subdomain", DOMAIN, ".a.example", NULL, "accept", NULL,
-	  "xa.example", "192.0.2.1", "c", 0 },
+	  "xa.example", "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "client address", CLIENT, "192.0.2.1", NULL, "accept", NULL, "a.example", "192.0.2.1",
-	  "c", 1 },
+	  "c", 1, NULL, NULL, NULL },
 	{ "client address: other", CLIENT, "192.0.2.1", NULL, "accept", NULL, "a.example",
-	  "192.0.2.10", "c", 0 },
+	  "192.0.2.10", "c", 0, NULL, NULL, NULL },
 	{ "client network", CLIENT, "192.0.2.0/28", NULL, "accept", NULL, "a.example",
-	  "192.0.2.15", "c", 1 },
+	  "192.0.2.15", "c", 1, NULL, NULL, NULL },
 	{ "client network: outside", CLIENT, "192.0.2.0/28", NULL, "accept", NULL, "a.example",
-	  "192.0.2.16", "c", 0 },
+	  "192.0.2.16", "c", 0, NULL, NULL, NULL },
 	{ "client IPv6 network", CLIENT, "2001:db8::/32", NULL, "accept", NULL, "a.example",
-	  "2001:db8:1::5", "c", 1 },
+	  "2001:db8:1::5", "c", 1, NULL, NULL, NULL },
 	{ "client IPv6 vs IPv4", CLIENT, "2001:db8::/32", NULL, "accept", NULL, "a.example",
-	  "192.0.2.1", "c", 0 },
+	  "192.0.2.1", "c", 0, NULL, NULL, NULL },
 	{ "client host name", CLIENT, "mail.example", NULL, "accept", NULL, "a.example",
-	  "192.0.2.1", "MAIL.example", 1 },
+	  "192.0.2.1", "MAIL.example", 1, NULL, NULL, NULL },
+	{ "forwarder: the ARC sealer", FORWARDER, "lists.example", NULL, "accept", NULL,
+	  "a.example", "192.0.2.1", "c", 1, "forwarded-arc", "Lists.Example", NULL },
+	{ "forwarder: the trusted forwarder", FORWARDER, "lists.example", NULL, "quarantine",
+	  NULL, "a.example", "192.0.2.1", "c", 1, "published-quarantine", NULL, "lists.example" },
+	{ "forwarder: another one", FORWARDER, "lists.example", NULL, "accept", NULL, "a.example",
+	  "192.0.2.1", "c", 0, "forwarded-arc", "fwd.example", NULL },
+	{ "forwarder: not forwarded", FORWARDER, "lists.example", NULL, "quarantine", NULL,
+	  "a.example", "192.0.2.1", "c", 0, "dmarc-fail-local-floor", NULL, NULL },
+	{ "forwarder: From domain is not the forwarder", FORWARDER, "lists.example", NULL,
+	  "quarantine", NULL, "lists.example", "192.0.2.1", "c", 0, "dmarc-fail-local-floor",
+	  NULL, NULL },
+	{ "forwarder: not a subdomain", FORWARDER, "example", NULL, "accept", NULL, "a.example",
+	  "192.0.2.1", "c", 0, "forwarded-arc", "lists.example", NULL },
+	{ "forwarder: subdomains asked for", FORWARDER, ".example", NULL, "accept", NULL,
+	  "a.example", "192.0.2.1", "c", 1, "forwarded-trusted", NULL, "lists.example" },
+	{ "reason", REASON, "forwarded-arc,forwarded-trusted", NULL, "accept", NULL, "a.example",
+	  "192.0.2.1", "c", 1, "forwarded-trusted", NULL, NULL },
+	{ "reason: other", REASON, "forwarded-arc,forwarded-trusted", NULL, "accept", NULL,
+	  "a.example", "192.0.2.1", "c", 0, "forwarded", NULL, NULL },
+	{ "reason: a code is not a prefix", REASON, "forwarded", NULL, "accept", NULL,
+	  "a.example", "192.0.2.1", "c", 0, "forwarded-arc", NULL, NULL },
+	{ "reason: prefix", REASON, "dmarc-pass,lookalike-*", NULL, "quarantine", NULL,
+	  "a.example", "192.0.2.1", "c", 1, "lookalike-display-name", NULL, NULL },
+	{ "reason: prefix, other", REASON, "lookalike-*", NULL, "quarantine", NULL, "a.example",
+	  "192.0.2.1", "c", 0, "dmarc-fail-local-floor", NULL, NULL },
 };
 
 START_TEST(test_filter)
@@ -159,6 +187,8 @@ START_TEST(test_filter)
 	case ACTION: rc = filter_set_actions(&f, rows[_i].arg, &why); break;
 	case DOMAIN: rc = filter_set_domain(&f, rows[_i].arg, &why); break;
 	case CLIENT: rc = filter_set_client(&f, rows[_i].arg, &why); break;
+	case FORWARDER: rc = filter_set_forwarder(&f, rows[_i].arg, &why); break;
+	case REASON: rc = filter_set_reasons(&f, rows[_i].arg, &why); break;
 	}
 	ck_assert_msg(rc == 0, "%s: %s", rows[_i].what, why);
 	memset(&r, 0, sizeof(r));
@@ -175,6 +205,9 @@ START_TEST(test_filter)
 	r.from = rows[_i].from;
 	r.ip = rows[_i].ip;
 	r.client = rows[_i].client;
+	r.reason = rows[_i].reason != NULL ? rows[_i].reason : "dmarc-pass";
+	r.arc_sealer = rows[_i].arc_sealer;
+	r.forwarder = rows[_i].forwarder;
 	ck_assert_msg(filter_match(&f, &r) == rows[_i].want, "%s", rows[_i].what);
 }
 END_TEST
@@ -186,6 +219,10 @@ static const struct {
 	{ ACTION, "hold" }, { ACTION, "accept," }, { ACTION, "" }, { ACTION, ",reject" },
 	{ DOMAIN, "" }, { DOMAIN, "." }, { CLIENT, "192.0.2.0/33" }, { CLIENT, "192.0.2.0/" },
 	{ CLIENT, "2001:db8::/129" }, { CLIENT, "host/24" }, { SINCE, "2026-11-22 25:00" },
+	{ FORWARDER, "" }, { FORWARDER, "." }, { FORWARDER, "a b" }, { REASON, "" },
+	{ REASON, "*" }, { REASON, "a,*" }, { REASON, "forwarded-arc," },
+	{ REASON, ",forwarded-arc" }, { REASON, "Forwarded-Arc" }, { REASON, "look*alike" },
+	{ REASON, "a b" },
 };
 
 START_TEST(test_refused)
@@ -200,6 +237,8 @@ START_TEST(test_refused)
 	case ACTION: rc = filter_set_actions(&f, refused[_i].arg, &why); break;
 	case DOMAIN: rc = filter_set_domain(&f, refused[_i].arg, &why); break;
 	case CLIENT: rc = filter_set_client(&f, refused[_i].arg, &why); break;
+	case FORWARDER: rc = filter_set_forwarder(&f, refused[_i].arg, &why); break;
+	case REASON: rc = filter_set_reasons(&f, refused[_i].arg, &why); break;
 	}
 	ck_assert_msg(rc < 0, "\"%s\" accepted", refused[_i].arg);
 	ck_assert_ptr_nonnull(why);

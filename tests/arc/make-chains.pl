@@ -163,6 +163,10 @@ sub chain { my ( $n, %o ) = @_; my $m = base_message(%o); my @doms = qw(lists.ar
     for my $i ( 1 .. $n ) { my ($arc) = verify($m); $m = list_edit( $m, $i ); $m = seal( $m, domain => $doms[ $i - 1 ], chain => $arc, %{ $o{hop}{$i} || {} } ) }
     return $m }
 
+# Loaded with "do" (tests/e2e/forwarders-mail.pl) only for the helpers
+# above and below: base_message, verify, seal, list_edit, dkim_sign.
+return 1 if caller;
+
 if ( @ARGV && $ARGV[0] eq '--check' ) {
     open( my $in, '<', "$FindBin::Bin/oracle.txt" ) or die "oracle.txt: $!";
     my ( $rows, $bad ) = ( 0, 0 );

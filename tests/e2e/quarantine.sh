@@ -46,6 +46,8 @@ LIB=$(dirname "${BASH_SOURCE[0]}")/lib
 . "$LIB/postfix_instance.sh"
 # shellcheck source=lib/mail_checks.sh
 . "$LIB/mail_checks.sh"
+# shellcheck source=lib/quarantine_checks.sh
+. "$LIB/quarantine_checks.sh"
 
 # ---- prerequisites
 e2e_need_root "Postfix's queue and postsuper need it"
@@ -75,12 +77,6 @@ q() {
 	OUT=$(cat "$WORK/q.out") ERR=$(cat "$WORK/q.err")
 }
 
-# json PERL-EXPR - evaluate PERL-EXPR over the JSON document in OUT ($d)
-json() { printf '%s' "$OUT" | perl -MJSON::PP -0777 -ne '$d = decode_json($_); print '"$1"; }
-
-# row QID - the JSON object of the held message QID in OUT, as "reason held_by from"
-row() { json 'join("\n", map { join(" ", $_->{queue_id}, $_->{held_by}, $_->{reason} // "-", $_->{from_domain} // "-", $_->{alert} ? $_->{alert}{dkim} : "-") } @{$d->{held}})' | grep "^$1 " || true; }
-
 # held_ids - the ids in the hold queue now, sorted
 held_ids() { pf_queue_json | grep -F '"queue_name": "hold"' |
 	sed -n 's/.*"queue_id": "\([0-9A-Za-z]*\)".*/\1/p' | sort; }
@@ -98,35 +94,8 @@ send_list() {
 		--helo "$LIST_HELO" --from list-bounces@other.example
 }
 
-# list_post N - a post of desk@none.example re-signed by the list (other.example)
-list_post() {
-	{
-		printf 'From: Policy Desk <desk@none.example>\nTo: analyst@receiver.example\n'
-		printf 'Subject: [policy] briefing %s\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n' "$1"
-		printf 'Message-ID: <list-%s@corpus.example>\nList-Id: <policy.other.example>\n' "$1"
-		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n'
-		printf 'Dear colleague,\n\nplease find the briefing notes below.\n\n-- \nThe team\n'
-	} | "$SIGN_TOOL" "$TESTS/keys/rsa2048.pem" sel other.example rsa-sha256 >"$WORK/list-$1.eml"
-}
-
 # ---- the held mail: 3 spoofs, LIST_POSTS list posts, 1 held by Postfix
-SPOOFS=()
-for i in 1 2 3; do
-	{ printf 'X-E2E-Spoof: %s\n' "$i"; cat "$MESSAGES/unsigned-none.eml"; } >"$WORK/spoof-$i.eml"
-	send_spoof "spoof-$i" "$WORK/spoof-$i.eml"
-	[ -n "$QID" ] || die "spoof $i was not queued: $REPLY"
-	SPOOFS+=("$QID")
-done
-LISTS=()
-for i in $(seq "$LIST_POSTS"); do
-	list_post "$i"
-	send_list "list-$i" "$WORK/list-$i.eml"
-	[ -n "$QID" ] || die "list post $i was not queued: $REPLY"
-	check "list post $i held by the floor with other.example's DKIM pass (got: $ALERTS)" \
-		alert_has "qid=$QID" "ip=$LIST_IP" from=none.example dkim=other.example:pass \
-		dmarc=fail action=quarantine reason=dmarc-fail-local-floor
-	LISTS+=("$QID")
-done
+qc_hold
 { printf 'X-Hold-Me: yes\n'; cat "$MESSAGES/signed-none.eml"; } >"$WORK/local.eml"
 MAIL_CONFIG=$PF_CONF timeout 30 sendmail -f local@e2e.example "$RCPT" <"$WORK/local.eml" 7>&- ||
 	die "sendmail failed"
@@ -140,14 +109,7 @@ q list --log "$DG_LOG" --json
 check "list --json exits 0 (got $RC: $ERR)" test "$RC" = 0
 check "list shows all $((3 + LIST_POSTS + 1)) held messages" \
 	test "$(json 'scalar @{$d->{held}}')" = $((3 + LIST_POSTS + 1))
-for id in "${SPOOFS[@]}"; do
-	check "spoof $id: held by dmarcguard, dmarc-fail-local-floor, From none.example (got: $(row "$id"))" \
-		test "$(row "$id")" = "$id dmarcguard dmarc-fail-local-floor none.example none"
-done
-for id in "${LISTS[@]}"; do
-	check "list post $id: dmarc-fail-local-floor with DKIM other.example:pass (got: $(row "$id"))" \
-		test "$(row "$id")" = "$id dmarcguard dmarc-fail-local-floor none.example other.example:pass"
-done
+qc_check_rows
 check "$LOCAL: held by something else, no alert (got: $(row "$LOCAL"))" \
 	test "$(row "$LOCAL")" = "$LOCAL other - none.example -"
 check "the spoof's client address and Subject come from the queue file" \
@@ -205,15 +167,7 @@ check "a log that cannot be read: exit 2 and its name (got $RC: $ERR)" \
 	eval '[ "$RC" = 2 ] && printf "%s" "$ERR" | grep -q "missing.log"'
 
 # ---- show
-q show --log "$DG_LOG" "${SPOOFS[0]}"
-check "show: the verdict and the headers (exit $RC)" \
-	eval '[ "$RC" = 0 ] && printf "%s\n" "$OUT" | grep -Eq "^  reason +dmarc-fail-local-floor" &&
-	      printf "%s\n" "$OUT" | grep -q "Subject: Quarterly policy briefing" &&
-	      printf "%s\n" "$OUT" | grep -q "X-E2E-Spoof: 1"'
-q show --log "$DG_LOG" --json "${LISTS[2]}"
-check "show --json: the whole alert and the header" \
-	test "$(json 'join "|", $d->{alert}{qid}, $d->{alert}{dkim}, $d->{alert}{spf}, $d->{reason}, ($d->{headers} =~ /^List-Id: <policy\.other\.example>$/m ? "list-id" : "none")')" \
-	= "${LISTS[2]}|other.example:pass|pass|dmarc-fail-local-floor|list-id"
+qc_check_show
 q show --log "$DG_LOG" ABCDEF012345
 check "show of an unknown queue id: exit 1, said so" \
 	eval '[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -q "ABCDEF012345: not in the hold queue"'
@@ -224,10 +178,7 @@ check "show of Postfix's own hold: no alert, said so" \
 	eval '[ "$RC" = 0 ] && printf "%s\n" "$OUT" | grep -q "No dmarcguard alert"'
 
 # ---- suggest: the list server, not the spoofer
-q suggest --log "$DG_LOG" --json
-check "suggest names other.example (DKIM, $LIST_POSTS held) and nothing else (got: $OUT)" \
-	test "$(json 'join ";", map { "$_->{domain} $_->{by} $_->{held} $_->{clients}" } @{$d->{forwarders}}')" \
-	= "other.example dkim $LIST_POSTS 1"
+qc_check_suggest
 q suggest --log "$DG_LOG"
 check "suggest (text) has other.example in its forwarder table" \
 	eval 'printf "%s\n" "$OUT" | grep -Eq "^  other\.example +DKIM +$LIST_POSTS +1 +1\$"'

@@ -2,8 +2,9 @@
 # config_bounds.sh - the daemon's configuration reading is bounded (issue 19,
 # item 5): -n on /dev/zero, a FIFO or a file with an endless line answers at
 # once in little memory; -n checks what start-up checks (UserID, a
-# directory as DomainRulesFile); a running daemon refuses to reload an
-# empty file or one with an overlong line, keeps its configuration and its
+# directory as DomainRulesFile, the Public Suffix List, the protected
+# names); a running daemon refuses to reload an empty file, one with an
+# overlong line or a bad protected name, keeps its configuration and its
 # memory.
 # Usage: config_bounds.sh DMARCGUARD
 set -euo pipefail
@@ -52,7 +53,14 @@ check_refused "-n -c FIFO" "$tmp/fifo: a FIFO, not a regular file" "$tmp/fifo"
 truncate -s 300M "$tmp/long.conf"
 check_refused "a 300 MB line" "$tmp/long.conf:1: line longer than 4096 characters" "$tmp/long.conf"
 
-# 3. -n checks what start-up checks
+# 3. -n checks what start-up checks, and builds what the configuration
+# builds (the Public Suffix List, the look-alike set), naming file:line
+printf 'Socket unix:%s/x.sock\nPublicSuffixList %s\n' "$tmp" "$tmp" > "$tmp/psldir.conf"
+check_refused "a directory as PublicSuffixList" \
+	"$tmp/psldir.conf:2: PublicSuffixList: $tmp: a directory, not a regular file" "$tmp/psldir.conf"
+printf 'Socket unix:%s/x.sock\nProtectedDomains bank.example co.uk\n' "$tmp" > "$tmp/names.conf"
+check_refused "a protected name without a registrable domain" \
+	"$tmp/names.conf:2: ProtectedDomains: co.uk: no-registrable-domain" "$tmp/names.conf"
 printf 'Socket unix:%s/x.sock\nDomainRulesFile %s\n' "$tmp" "$tmp" > "$tmp/rulesdir.conf"
 check_refused "a directory as DomainRulesFile" \
 	"$tmp/rulesdir.conf:2: $tmp: a directory, not a regular file" "$tmp/rulesdir.conf"
@@ -62,7 +70,8 @@ check_refused "an unknown UserID" "UserID: no user \"no-such-user-dmarcguard\"" 
 out=$("$daemon" -n -c "$tmp/empty.conf" 2>&1) && [[ "$out" == *"sets no key"* ]] \
 	&& ok "-n on an empty file: $out" || bad "-n on an empty file: $out"
 
-# 4. reloads of an empty file and of a 200 MB line are refused, and the
+# 4. reloads of an empty file, of a 200 MB line and of a protected name
+# without a registrable domain are refused, and the
 # running configuration stays: reloading the original file afterwards
 # finds no restart-only key changed (it would, had the defaults been
 # installed in between)
@@ -103,6 +112,10 @@ rss_after=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
 [ $((rss_after - rss_before)) -lt 20480 ] \
 	&& ok "RSS after the refused reload: $rss_before kB -> $rss_after kB" \
 	|| bad "RSS grew by a refused reload: $rss_before kB -> $rss_after kB"
+{ cat "$tmp/good.conf"; echo "ProtectedDomains co.uk"; } > "$tmp/run.conf"
+kill -USR1 "$pid"
+wait_log 3 "reload refused" && grep -q "run.conf:6: ProtectedDomains: co.uk: no-registrable-domain" "$tmp/log" \
+	&& ok "a bad protected name: refused" || bad "bad protected name reload: $(tail -3 "$tmp/log")"
 cp "$tmp/good.conf" "$tmp/run.conf"
 kill -USR1 "$pid"
 if wait_log 1 "configuration reloaded"; then

@@ -73,6 +73,8 @@ hits=$(printf '%s\n' "$text" | awk '$1 == "dmarcguard_dns_cache_hits_total" { pr
 [ "$dns" -ge $((3 * per_kind)) ] || fail "DNS look-ups: $dns"
 [ "${hits:-0}" -gt 0 ] || fail "no DNS cache hits"
 if grep -q "example" <<< "$text"; then fail "a domain name in the metrics"; fi
+# the report store's metrics mean nothing without a ReportStore (recording.sh has them)
+if grep -q "^dmarcguard_report_" <<< "$text"; then fail "report metrics without a ReportStore"; fi
 printf '%s\n' "$text" > "$tmp/exposition.txt"
 promtool check metrics < "$tmp/exposition.txt" > "$tmp/promtool.out" 2>&1 \
 	|| { fail "promtool check metrics"; cat "$tmp/promtool.out"; }

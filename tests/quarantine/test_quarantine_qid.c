@@ -1,8 +1,9 @@
 /*
  * test_quarantine_qid - queue id syntax (tools/quarantine/qid.h): the ids
  * Postfix (short and long) and Sendmail give out pass; paths, options,
- * "ALL", lower-case hex, vowels in long ids, a misplaced separator and
- * ids of the other MTA are refused with a reason.
+ * "ALL", lower-case hex, vowels in long ids, a misplaced separator, a
+ * Sendmail file name (hf...) or option (-qI...) and ids of the other MTA
+ * are refused with a reason.
  */
 #include <string.h>
 
@@ -41,6 +42,15 @@ static const struct {
 	{ QID_SENDMAIL, "5B3KyzbV012345", "first 8" },	/* y, z are not base 60 */
 	{ QID_SENDMAIL, "D4C1510E511", "14 characters" },
 	{ QID_SENDMAIL, "ALL", "ALL is refused" },
+	{ QID_SENDMAIL, "6B4LIr1e028827", NULL },	/* as Sendmail 8.17 gave them out here */
+	{ QID_SENDMAIL, "6B4L5YqB0240641", NULL },	/* a seven-digit pid */
+	{ QID_SENDMAIL, "6B4LIr1e02882", "14 characters" },
+	{ QID_SENDMAIL, "hf6B4LIr1e028827", "after the 8th are digits" },	/* a file name */
+	{ QID_SENDMAIL, "-qI6B4LIr02882", "first 8" },
+	{ QID_SENDMAIL, "../6B4LIr028827", "first 8" },
+	{ QID_SENDMAIL, "6B4LIr1e 28827", "after the 8th are digits" },
+	{ QID_SENDMAIL, "6B4LIr1e02882701234", "14 characters" },	/* 11 digits */
+	{ QID_SENDMAIL, "", "empty" },
 };
 
 START_TEST(test_qid)

@@ -7,6 +7,7 @@
 #   run.sh readers    DMARCGUARD REPORTS NSD_TOOL
 #   run.sh store-down DMARCGUARD REPORTS NSD_TOOL
 #   run.sh send       DMARCGUARD REPORTS NSD_TOOL
+#   run.sh split      DMARCGUARD REPORTS NSD_TOOL
 #   run.sh retry      DMARCGUARD REPORTS NSD_TOOL
 #
 # readers: the report of none.example holds every recorded message and
@@ -23,6 +24,9 @@
 # and exits as told): a failing sendmail marks nothing sent and the next
 # run sends; reports.example's go to its own address and to the external
 # destination that authorises it (at most two); a third run sends nothing.
+# split: with ReportMaxBytes 1024, 120 records become several reports,
+# each within the cap, well-formed, with its own Report-ID and a note,
+# read by Mail::DMARC and dmarc-cat; their counts add up.
 # retry: a report that failed today is retried by tomorrow's run (the
 # attempts counted in the store); once ReportRetryDays have passed since
 # its first failure (the failure moved back in the store) it is given up
@@ -72,7 +76,8 @@ judge() {	# judge CONF -> the verdict lines of every case, in order
 	for c in "${cases[@]}"; do
 		read -r f ip helo from _ <<<"$c"
 		(cd "$messages" && "$dmarcguard" -c "$1" --test "$f" --client-ip "$ip" \
-			--helo "$helo" --mail-from "$from") 2>>"$tmp/stderr" | head -1
+			--helo "$helo" --mail-from "$from" --rcpt "<desk@MX.Test.Example>") \
+			2>>"$tmp/stderr" | head -1
 	done
 }
 
@@ -201,6 +206,59 @@ if [ "$mode" = send ]; then
 	exit 0
 fi
 
+if [ "$mode" = split ]; then
+	# 120 sources and envelope senders, so 120 records, under a cap that
+	# a report of them cannot meet (envelope domains that gzip poorly)
+	write_conf "$tmp/conf" "sqlite:$tmp/reports.db"
+	echo "ReportMaxBytes 1024" >>"$tmp/conf"
+	cases=()
+	for i in $(seq 1 120); do
+		h=$(printf '%s' "$i" | sha1sum | cut -c1-12)
+		cases+=("signed-none.eml 198.51.$((i / 100)).$i mx.attacker.example x@$h.example yes")
+	done
+	cases+=("signed-none.eml 198.51.0.1 mx.attacker.example x@$(printf 1 | sha1sum | cut -c1-12).example yes")
+	judge "$tmp/conf" >/dev/null
+	mkdir "$tmp/out" "$tmp/cat"
+	"$reports" -c "$tmp/conf" send --period today --dry-run --outdir "$tmp/out" >"$tmp/send.out" \
+		|| { cat "$tmp/send.out"; fail "send"; }
+	parts=$(ls "$tmp"/out/*.eml | wc -l)
+	[ "$parts" -ge 3 ] || { cat "$tmp/send.out"; fail "want several parts, got $parts"; }
+	grep -q "^none.example: $parts parts under ReportMaxBytes 1024$" "$tmp/send.out" || fail "parts line"
+	sum=0 recs=0 ids=""
+	for mail in "$tmp"/out/*.eml; do
+		name=$(basename "$mail" .eml)
+		id=${name##*!}
+		perl "$here/read_report.pl" "$mail" "$tmp/$name.xml.gz" >"$tmp/mdmarc.out" \
+			|| fail "$name: Mail::DMARC could not read it"
+		size=$(stat -c %s "$tmp/$name.xml.gz")
+		[ "$size" -le 1024 ] || fail "$name: $size bytes gzip'ed, over the cap"
+		gzip -dc "$tmp/$name.xml.gz" >"$tmp/$name.xml" || fail "$name: not gzip"
+		xmllint --noout "$tmp/$name.xml" || fail "$name: not well-formed"
+		if [ -n "${DMARCGUARD_RFC9990_XSD:-}" ] && [ -r "$DMARCGUARD_RFC9990_XSD" ]; then
+			xmllint --noout --schema "$DMARCGUARD_RFC9990_XSD" "$tmp/$name.xml" || fail "$name: XSD"
+		fi
+		x() { xmllint --xpath "$1" "$tmp/$name.xml"; }
+		[ "$(x "string(//*[local-name()='report_id'])")" = "$id" ] || fail "$name: report_id"
+		[[ "$id" =~ ^[0-9a-f]+p[0-9]+$ ]] || fail "$name: part id $id"
+		x "string(//*[local-name()='report_metadata']/*[local-name()='error'])" \
+			| grep -Eq "^part [0-9]+ of $parts of report " || fail "$name: no part note"
+		ours=$(x "sum(//*[local-name()='row']/*[local-name()='count'])")
+		records=$(x "count(//*[local-name()='record'])")
+		head -1 "$tmp/mdmarc.out" | grep -q " report_id=$id records=$records messages=$ours$" \
+			|| { cat "$tmp/mdmarc.out"; fail "$name: Mail::DMARC disagrees"; }
+		cp "$tmp/$name.xml.gz" "$tmp/cat/$name.xml.gz"
+		dmarc-cat -N "$tmp/cat/$name.xml.gz" >"$tmp/cat.out" || fail "$name: dmarc-cat failed"
+		cat_sum=$(awk '/^IP /{t=1; next} t && NF >= 2 {s += $2} END {print s + 0}' "$tmp/cat.out")
+		[ "$cat_sum" = "$ours" ] || { cat "$tmp/cat.out"; fail "$name: dmarc-cat counts $cat_sum, we wrote $ours"; }
+		rm "$tmp/cat/$name.xml.gz"
+		sum=$((sum + ours)) recs=$((recs + records)) ids="$ids $id"
+	done
+	[ "$sum" -eq 121 ] && [ "$recs" -eq 120 ] || fail "parts hold $sum messages in $recs records, want 121 in 120"
+	[ "$(tr ' ' '\n' <<<"$ids" | sed '/^$/d' | sort -u | wc -l)" -eq "$parts" ] || fail "report ids repeat"
+	echo "split: $parts parts of at most 1024 bytes, $recs records and $sum messages in all, each read by Mail::DMARC and dmarc-cat"
+	exit 0
+fi
+
 [ "$mode" = readers ] || fail "unknown mode $mode"
 write_conf "$tmp/conf" "sqlite:$tmp/reports.db"
 judge "$tmp/conf" >"$tmp/verdicts"
@@ -250,6 +308,9 @@ for mail in "$tmp"/out/*.eml; do
 	fi
 	ours=$(x "sum(//*[local-name()='record']/*[local-name()='row']/*[local-name()='count'])")
 	records=$(x "count(//*[local-name()='record'])")
+	# the first RCPT TO's domain, lowercased, is every record's envelope_to
+	[ "$(x "count(//*[local-name()='identifiers']/*[local-name()='envelope_to'][.='mx.test.example'])")" = "$records" ] \
+		|| fail "$name: envelope_to"
 
 	# Mail::DMARC's view
 	head -1 "$tmp/mdmarc.out" | grep -q "^domain=$domain submitter=mx.test.example report_id=$id records=$records messages=$ours$" \

@@ -55,6 +55,9 @@ struct dkimv_test_sig {
 	int expired;		/* t= ten days ago, x= an hour after that */
 };
 
+/* the usual signature: RSA-SHA256, 2048 bits, rsa2048._domainkey.dkim.example */
+#define DKIMV_TEST_RSA2048 { "rsa2048", "rsa2048", "dkim.example", DKIM_SIGN_RSASHA256, 0, 0, 0 }
+
 /* How dkimv_test_verify feeds a message. */
 struct dkimv_test_feed {
 	int crlf_headers;	/* fold with CRLF instead of bare LF */

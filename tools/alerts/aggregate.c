@@ -13,7 +13,8 @@
 #include <string.h>
 
 /* Kinds of pair counted in the one pair set. */
-enum { PAIR_DOMAIN_ADDRESS = 1, PAIR_DOMAIN_HELO, PAIR_NETWORK_DOMAIN, PAIR_LOOKALIKE_FROM };
+enum { PAIR_DOMAIN_ADDRESS = 1, PAIR_DOMAIN_HELO, PAIR_NETWORK_DOMAIN, PAIR_LOOKALIKE_FROM,
+       PAIR_FORWARDER_FROM };
 
 struct agg {
 	struct agg_totals totals;
@@ -156,26 +157,40 @@ agg_detail_of(struct agg_detail *d, const struct record *r)
 		.client = r->client, .helo = r->helo, .mfrom = r->mfrom, .from = r->from,
 		.spf = r->spf, .dkim = r->dkim, .dmarc = r->dmarc, .p = r->p,
 		.reason = r->reason, .exempt = r->exempt, .rule = r->rule, .problem = r->problem,
-		.lookalike = r->lookalike, .lookalike_of = r->lookalike_of,
+		.lookalike = r->lookalike, .lookalike_of = r->lookalike_of, .arc = r->arc,
+		.arc_sealer = r->arc_sealer, .arc_instance = r->arc_instance,
+		.forwarder = r->forwarder,
 		.action = r->action_code, .would = r->would_code, .is_dry_run = r->is_dry_run,
 		.overridden = r->overridden,
 	};
 }
 
-/* add_lookalike - a look-alike sender, counted under the domain it imitates */
-static void
-add_lookalike(struct agg *a, const struct record *r)
+/* add_keyed - r counted in table under key (case folded), with its distinct
+ * From domains told apart by the pair kind; the row */
+static struct agg_stat *
+add_keyed(struct agg *a, enum agg_table table, const char *key, int pair,
+	  const struct record *r)
 {
-	size_t plen, flen;
-	const char *protected = lowercase(a->lower[0], sizeof(a->lower[0]), r->lookalike_of,
-					  &plen);
-	struct agg_stat *s = strmap_upsert(a->tables[AGG_LOOKALIKES], protected, plen, NULL);
-	uint64_t hp = hash_bytes(protected, plen);
+	size_t klen, flen;
+	const char *k = lowercase(a->lower[0], sizeof(a->lower[0]), key, &klen);
+	struct agg_stat *s = strmap_upsert(a->tables[table], k, klen, NULL);
+	uint64_t hk = hash_bytes(k, klen);
 	const char *from = lowercase(a->lower[1], sizeof(a->lower[1]), r->from, &flen);
 
 	seen(s, r);
-	if (u64set_add(a->pairs, hash_pair(hp, hash_bytes(from, flen), PAIR_LOOKALIKE_FROM)))
+	if (u64set_add(a->pairs, hash_pair(hk, hash_bytes(from, flen), (unsigned)pair)))
 		s->domains++;
+	return s;
+}
+
+/* add_forwarded - a forwarded override, counted under the forwarder that lifted it */
+static void
+add_forwarded(struct agg *a, const struct record *r, const char *who, int via_arc)
+{
+	struct agg_stat *s = add_keyed(a, AGG_FORWARDERS, who, PAIR_FORWARDER_FROM, r);
+
+	s->via_arc += (uint64_t)via_arc;
+	s->accepted += r->action_code == ACT_ACCEPT;
 }
 
 /* next_detail - a new slot at the end of the kept alerts */
@@ -196,7 +211,8 @@ add_detail(struct agg *a, const struct record *r)
 	struct agg_detail *d = next_detail(a);
 	const char **copy[] = { &d->qid, &d->ip, &d->client, &d->helo, &d->mfrom, &d->from,
 				&d->spf, &d->dkim, &d->dmarc, &d->p, &d->reason, &d->exempt,
-				&d->rule, &d->problem, &d->lookalike, &d->lookalike_of };
+				&d->rule, &d->problem, &d->lookalike, &d->lookalike_of,
+				&d->arc, &d->arc_sealer, &d->arc_instance, &d->forwarder };
 
 	agg_detail_of(d, r);
 	for (size_t i = 0; i < sizeof(copy) / sizeof(copy[0]); i++)
@@ -217,6 +233,8 @@ void
 agg_add(struct agg *a, const struct record *r)
 {
 	struct agg_totals *t = &a->totals;
+	const char *forwarder;
+	int via_arc;
 
 	t->alerts++;
 	t->by_action[r->action_code]++;
@@ -241,10 +259,26 @@ agg_add(struct agg *a, const struct record *r)
 		t->failures++;
 		add_failure(a, r);
 	}
+	/* look-alike senders, under the domain they imitate */
 	if (r->lookalike_of != NULL)
-		add_lookalike(a, r);
+		add_keyed(a, AGG_LOOKALIKES, r->lookalike_of, PAIR_LOOKALIKE_FROM, r);
+	if ((forwarder = record_forwarder(r, &via_arc)) != NULL)
+		add_forwarded(a, r, forwarder, via_arc);
 	if (a->keep_detail)
 		add_detail(a, r);
+}
+
+uint64_t
+agg_stat_count(const struct agg_stat *s, enum agg_count count)
+{
+	switch (count) {
+	case AGG_COUNT_ALERTS: return s->alerts;
+	case AGG_COUNT_DOMAINS: return s->domains;
+	case AGG_COUNT_ARC: return s->via_arc;
+	case AGG_COUNT_TRUSTED: return s->alerts - s->via_arc;
+	case AGG_COUNT_ACCEPTED: return s->accepted;
+	}
+	return 0;
 }
 
 const struct agg_totals *

@@ -18,6 +18,12 @@
  * domain, whatever their DMARC result: the alerts, the distinct From
  * domains imitating it, and first and last seen.
  *
+ * Forwarded overrides (alerts with arc_sealer or forwarder, see
+ * record_forwarder) are counted per forwarder, case folded: the alerts,
+ * how many through an ARC seal (forwarded-arc; the rest were
+ * forwarded-trusted), how many were accepted, the distinct From domains
+ * it vouched for, and first and last seen.
+ *
  * With keep_detail, every alert added is also kept (for --domain: the
  * filter has already narrowed them to one domain) with an hourly count.
  *
@@ -35,16 +41,24 @@
 enum agg_table {
 	AGG_DOMAINS, AGG_ADDRESSES, AGG_NETWORKS, AGG_REASONS,
 	AGG_LOOKALIKES,		/* by protected domain (lookalike_of), whatever DMARC said */
+	AGG_FORWARDERS,		/* by the trusted forwarder that lifted the alert */
 	AGG_TABLES
 };
 
 struct agg_stat {
 	uint64_t alerts, overrides;
 	uint64_t addresses, helos, domains;	/* distinct, where the table has them */
+	uint64_t via_arc, accepted;	/* forwarders: forwarded-arc, action=accept */
 	time_t first, last;
 	int has_time;
 	char p[12];		/* domains: published p of the last alert */
 	struct agg_stat *network;	/* addresses: the network's row */
+};
+
+/* The counts of a row that the reports show by name (agg_stat_count). */
+enum agg_count {
+	AGG_COUNT_ALERTS, AGG_COUNT_DOMAINS,
+	AGG_COUNT_ARC, AGG_COUNT_TRUSTED, AGG_COUNT_ACCEPTED,	/* forwarders */
 };
 
 struct agg_row {
@@ -66,6 +80,7 @@ struct agg_detail {
 	int has_time;
 	const char *qid, *ip, *client, *helo, *mfrom, *from, *spf, *dkim, *dmarc, *p;
 	const char *reason, *exempt, *rule, *problem, *lookalike, *lookalike_of;
+	const char *arc, *arc_sealer, *arc_instance, *forwarder;
 	enum record_action action, would;
 	int is_dry_run, overridden;
 };
@@ -90,6 +105,8 @@ const struct agg_detail *agg_details(const struct agg *agg, size_t *count_r);
 /* agg_hours - alerts per local hour, in time order; malloc'ed, caller frees */
 struct agg_hour *agg_hours(const struct agg *agg, size_t *count_r);
 void agg_free(struct agg **agg);
+/* agg_stat_count - one count of a row (TRUSTED: the alerts not lifted by ARC) */
+uint64_t agg_stat_count(const struct agg_stat *s, enum agg_count count);
 
 /* agg_detail_of - a detail view of r, borrowing its strings */
 void agg_detail_of(struct agg_detail *d, const struct record *r);

@@ -4,8 +4,12 @@
  * of that day; an alert without a time never matches a time filter), --action (a comma list; in dry run the action that would
  * have been taken matches too, so "--action quarantine" finds what a dry
  * run would have held), --domain (the From domain, case-insensitive; a
- * leading dot takes the domain and its subdomains) and --client (an
- * address, a network in CIDR notation, or the client host name).
+ * leading dot takes the domain and its subdomains), --client (an
+ * address, a network in CIDR notation, or the client host name),
+ * --forwarder (the trusted forwarder that lifted the alert, its
+ * arc_sealer or forwarder field, as --domain matches names) and --reason
+ * (a comma list of reason codes; a code ending in "*" takes every reason
+ * that starts with the rest, e.g. lookalike-*).
  *
  * Thread-safety: set up once, then read-only.
  */
@@ -26,6 +30,9 @@ struct filter {
 	int client_family;		/* AF_INET, AF_INET6, or 0 */
 	unsigned char client_net[16];
 	int client_prefix;
+	const char *forwarder;		/* without the leading dot */
+	int forwarder_and_subdomains;
+	const char *reasons;		/* the --reason comma list as given */
 };
 
 void filter_init(struct filter *f);
@@ -35,6 +42,8 @@ int filter_set_until(struct filter *f, const char *arg, const char **error_r);
 int filter_set_actions(struct filter *f, const char *arg, const char **error_r);
 int filter_set_domain(struct filter *f, const char *arg, const char **error_r);
 int filter_set_client(struct filter *f, const char *arg, const char **error_r);
+int filter_set_forwarder(struct filter *f, const char *arg, const char **error_r);
+int filter_set_reasons(struct filter *f, const char *arg, const char **error_r);
 /* filter_check - the filters agree with each other (since <= until) */
 int filter_check(const struct filter *f, const char **error_r);
 

@@ -55,6 +55,10 @@ usage(FILE *f)
 		"  --domain D       only From domain D (.D: D and its subdomains), and show\n"
 		"                   its every alert and an hourly chart\n"
 		"  --client C       only client address, CIDR network or host name C\n"
+		"  --forwarder F    only alerts trusted forwarder F lifted (its arc_sealer or\n"
+		"                   forwarder field; .F: F and its subdomains)\n"
+		"  --reason LIST    only these reason codes (comma list; code* for a prefix,\n"
+		"                   e.g. forwarded-*,lookalike-*)\n"
 		"  --top N          rows in the top tables (default 10)\n"
 		"  --json           one JSON document instead of text (JSON lines with --follow)\n"
 		"  -f, --follow     follow one growing FILE (or -) across rotation and print\n"
@@ -82,6 +86,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "action", required_argument, NULL, 'a' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "client", required_argument, NULL, 'c' },
+		{ "forwarder", required_argument, NULL, 'F' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ "top", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "follow", no_argument, NULL, 'f' },
@@ -103,6 +109,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'u': rc = filter_set_until(&o->filter, optarg, &why); break;
 		case 'a': rc = filter_set_actions(&o->filter, optarg, &why); break;
 		case 'c': rc = filter_set_client(&o->filter, optarg, &why); break;
+		case 'F': rc = filter_set_forwarder(&o->filter, optarg, &why); break;
+		case 'r': rc = filter_set_reasons(&o->filter, optarg, &why); break;
 		case 'd':
 			rc = filter_set_domain(&o->filter, optarg, &why);
 			o->domain = optarg;

@@ -160,3 +160,13 @@ record_parse(struct record *r, const char *msg, size_t len, char *scratch,
 			return refuse(r, error_r, "missing field %s (truncated line?)", keys[k].key);
 	return check_values(r, error_r);
 }
+
+/* record_forwarder - arc_sealer or forwarder, whichever lifted the alert */
+const char *
+record_forwarder(const struct record *r, int *via_arc_r)
+{
+	*via_arc_r = r->arc_sealer != NULL && r->arc_sealer[0] != '\0';
+	if (*via_arc_r)
+		return r->arc_sealer;
+	return r->forwarder != NULL && r->forwarder[0] != '\0' ? r->forwarder : NULL;
+}

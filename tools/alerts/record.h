@@ -62,5 +62,12 @@ const char *record_action_name(enum record_action a);
 const char *record_dmarc_name(enum record_dmarc d);
 /* record_action_code - the action named by s, or -1 */
 int record_action_code(const char *s);
+/*
+ * record_forwarder - the trusted forwarder that lifted r: its arc_sealer
+ * (forwarded-arc, *via_arc_r = 1) or its forwarder (forwarded-trusted,
+ * *via_arc_r = 0); NULL for every other alert. The daemon writes at most
+ * one of the two fields.
+ */
+const char *record_forwarder(const struct record *r, int *via_arc_r);
 
 #endif

@@ -5,7 +5,9 @@
  *
  * Text sections: input accounting, actions, dry run (when there was any),
  * local overrides, reasons, DMARC results, top spoofed From domains, top
- * addresses and networks behind failures, and with --domain every alert
+ * addresses and networks behind failures, look-alike senders by protected
+ * domain and forwarded overrides by forwarder (when there are any), and
+ * with --domain every alert
  * of the domain and an hourly chart. JSON holds the same, with times in
  * RFC 3339 local time. Values from the log are escaped for the terminal
  * (table.h) or encoded as valid JSON (jsonw.h).

@@ -114,27 +114,61 @@ top_array(struct jsonw *w, const struct report *r, enum agg_table which, const c
 	free(rows);
 }
 
-/* lookalikes_array - look-alike senders per protected domain (maybe empty) */
+/* A count member of a keyed array: its name and which count. */
+struct count_member {
+	const char *name;
+	enum agg_count count;
+};
+
+/* keyed_array - rows counted under a key (look-alikes, forwarders), maybe
+ * empty: the key, the counts, first and last seen */
 static void
-lookalikes_array(struct jsonw *w, const struct report *r)
+keyed_array(struct jsonw *w, const struct report *r, enum agg_table which, const char *array,
+	    const char *key_name, const struct count_member *members, size_t nmembers)
 {
 	size_t n;
-	struct agg_row *rows = agg_rows(r->agg, AGG_LOOKALIKES, r->top, &n);
+	struct agg_row *rows = agg_rows(r->agg, which, r->top, &n);
 
-	jsonw_array(w, "lookalikes");
+	jsonw_array(w, array);
 	for (size_t i = 0; i < n; i++) {
 		const struct agg_stat *s = rows[i].stat;
 
 		jsonw_object(w, NULL);
-		jsonw_string(w, "protected_domain", rows[i].key);
-		jsonw_uint(w, "alerts", s->alerts);
-		jsonw_uint(w, "from_domains", s->domains);
+		jsonw_string(w, key_name, rows[i].key);
+		for (size_t m = 0; m < nmembers; m++)
+			jsonw_uint(w, members[m].name, agg_stat_count(s, members[m].count));
 		jsonw_time(w, "first_seen", s->first, s->has_time);
 		jsonw_time(w, "last_seen", s->last, s->has_time);
 		jsonw_end(w, '}');
 	}
 	jsonw_end(w, ']');
 	free(rows);
+}
+
+/* lookalikes_array - look-alike senders per protected domain */
+static void
+lookalikes_array(struct jsonw *w, const struct report *r)
+{
+	static const struct count_member members[] = {
+		{ "alerts", AGG_COUNT_ALERTS }, { "from_domains", AGG_COUNT_DOMAINS },
+	};
+
+	keyed_array(w, r, AGG_LOOKALIKES, "lookalikes", "protected_domain", members,
+		    sizeof(members) / sizeof(members[0]));
+}
+
+/* forwarders_array - forwarded overrides per forwarder */
+static void
+forwarders_array(struct jsonw *w, const struct report *r)
+{
+	static const struct count_member members[] = {
+		{ "alerts", AGG_COUNT_ALERTS }, { "arc", AGG_COUNT_ARC },
+		{ "trusted", AGG_COUNT_TRUSTED }, { "accepted", AGG_COUNT_ACCEPTED },
+		{ "from_domains", AGG_COUNT_DOMAINS },
+	};
+
+	keyed_array(w, r, AGG_FORWARDERS, "forwarders", "forwarder", members,
+		    sizeof(members) / sizeof(members[0]));
 }
 
 /* alert_members - the fields of one alert, shared by --domain and follow */
@@ -162,6 +196,10 @@ alert_members(struct jsonw *w, const struct agg_detail *d)
 	jsonw_string(w, "problem", d->problem);
 	jsonw_string(w, "lookalike", d->lookalike);
 	jsonw_string(w, "lookalike_of", d->lookalike_of);
+	jsonw_string(w, "arc", d->arc);
+	jsonw_string(w, "arc_sealer", d->arc_sealer);
+	jsonw_string(w, "arc_instance", d->arc_instance);
+	jsonw_string(w, "forwarder", d->forwarder);
 }
 
 /* domain_object - every alert of the --domain and its hourly counts */
@@ -207,6 +245,7 @@ report_json(FILE *f, const struct report *r)
 	top_array(&w, r, AGG_ADDRESSES, "top_addresses");
 	top_array(&w, r, AGG_NETWORKS, "top_networks");
 	lookalikes_array(&w, r);
+	forwarders_array(&w, r);
 	if (r->domain != NULL)
 		domain_object(&w, r);
 	jsonw_end(&w, '}');

@@ -239,38 +239,83 @@ top_section(FILE *f, const struct report *r, enum agg_table which)
 	free(rows);
 }
 
-/* lookalike_section - look-alike senders per protected domain, when there are any */
+/* A count column of a keyed table: its heading and which count. */
+struct count_column {
+	const char *head;
+	enum agg_count count;
+};
+
+#define MAX_COUNTS 6	/* key, counts, first and last seen fit struct cells */
+
+/* keyed_section - a table of rows counted under a key (look-alikes,
+ * forwarders): the key, the counts, first and last seen; nothing when empty */
 static void
-lookalike_section(FILE *f, const struct report *r)
+keyed_section(FILE *f, const struct report *r, enum agg_table which, const char *title,
+	      const char *key_head, const struct count_column *cols, size_t ncols)
 {
-	static const char *const head[] = { "PROTECTED DOMAIN", "ALERTS", "FROM DOMAINS",
-					    "FIRST SEEN", "LAST SEEN" };
-	size_t n, total = agg_table_size(r->agg, AGG_LOOKALIKES);
+	size_t n, total = agg_table_size(r->agg, which);
+	const char *head[MAX_COUNTS + 3];
+	char align[MAX_COUNTS + 4], line[200];
 	struct agg_row *rows;
 	struct table *tab;
 	struct cells row;
-	char title[160];
+	size_t last = ncols + 2;
 
-	if (total == 0)
+	if (total == 0 || ncols > MAX_COUNTS)
 		return;
-	rows = agg_rows(r->agg, AGG_LOOKALIKES, r->top, &n);
-	tab = table_new(5, "lrrll", head);
+	head[0] = key_head;
+	align[0] = 'l';
+	for (size_t c = 0; c < ncols; c++) {
+		head[c + 1] = cols[c].head;
+		align[c + 1] = 'r';
+	}
+	head[last - 1] = "FIRST SEEN";
+	head[last] = "LAST SEEN";
+	memcpy(align + last - 1, "ll", 3);
+	rows = agg_rows(r->agg, which, r->top, &n);
+	tab = table_new(last + 1, align, head);
 	for (size_t i = 0; i < n; i++) {
 		const struct agg_stat *s = rows[i].stat;
 
 		row.p[0] = rows[i].key;
-		cells_set(&row, 1, "%llu", (unsigned long long)s->alerts);
-		cells_set(&row, 2, "%llu", (unsigned long long)s->domains);
-		row.p[3] = when(row.v[3], sizeof(row.v[3]), s->first, s->has_time);
-		row.p[4] = when(row.v[4], sizeof(row.v[4]), s->last, s->has_time);
+		for (size_t c = 0; c < ncols; c++)
+			cells_set(&row, (int)c + 1, "%llu",
+				  (unsigned long long)agg_stat_count(s, cols[c].count));
+		row.p[last - 1] = when(row.v[last - 1], sizeof(row.v[0]), s->first, s->has_time);
+		row.p[last] = when(row.v[last], sizeof(row.v[0]), s->last, s->has_time);
 		table_row(tab, row.p);
 	}
-	snprintf(title, sizeof(title), "Look-alike senders by protected domain (lookalike_of):"
-		 " %zu of %zu", n, total);
-	section(f, title);
+	snprintf(line, sizeof(line), "%s: %zu of %zu", title, n, total);
+	section(f, line);
 	table_print(tab, f, "  ");
 	table_free(&tab);
 	free(rows);
+}
+
+/* lookalike_section - look-alike senders per protected domain */
+static void
+lookalike_section(FILE *f, const struct report *r)
+{
+	static const struct count_column cols[] = {
+		{ "ALERTS", AGG_COUNT_ALERTS }, { "FROM DOMAINS", AGG_COUNT_DOMAINS },
+	};
+
+	keyed_section(f, r, AGG_LOOKALIKES, "Look-alike senders by protected domain (lookalike_of)",
+		      "PROTECTED DOMAIN", cols, sizeof(cols) / sizeof(cols[0]));
+}
+
+/* forwarder_section - forwarded overrides per forwarder */
+static void
+forwarder_section(FILE *f, const struct report *r)
+{
+	static const struct count_column cols[] = {
+		{ "ALERTS", AGG_COUNT_ALERTS }, { "ARC", AGG_COUNT_ARC },
+		{ "TRUSTED", AGG_COUNT_TRUSTED }, { "ACCEPTED", AGG_COUNT_ACCEPTED },
+		{ "FROM DOMAINS", AGG_COUNT_DOMAINS },
+	};
+
+	keyed_section(f, r, AGG_FORWARDERS, "Forwarded overrides by forwarder (arc_sealer, forwarder)",
+		      "FORWARDER", cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 /* client_text - "203.0.113.66", with the host name when the MTA had one */
@@ -366,6 +411,7 @@ report_text(FILE *f, const struct report *r)
 	top_section(f, r, AGG_ADDRESSES);
 	top_section(f, r, AGG_NETWORKS);
 	lookalike_section(f, r);
+	forwarder_section(f, r);
 	if (r->domain != NULL) {
 		detail_section(f, r);
 		chart_section(f, r);

@@ -28,6 +28,7 @@ struct held {
 	const char *client_addr, *client_name, *helo;	/* NULL until read */
 	const char *from_hdr, *subject, *message_id;	/* NULL when absent */
 	const char *headers;		/* the header block, when asked for */
+	const char *mta_reason;		/* the MTA's own quarantine reason (Sendmail), or NULL */
 	int details_read;		/* the queue file was read */
 	struct verdict *verdict;	/* NULL: no alert for this queue id */
 	int dropped;			/* left out by held_set_keep */

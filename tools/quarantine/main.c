@@ -8,10 +8,11 @@
  *   suggest [--since T] [--min N]
  *
  * Postfix's hold queue through postqueue/postcat/postsuper (-c DIR or
- * MAIL_CONFIG chooses the instance); the logs as dmarcguard-alerts reads
+ * MAIL_CONFIG chooses the instance), or Sendmail's quarantined queue
+ * files (-C FILE chooses its .cf; --mta or autodetection, mta.h); the logs as dmarcguard-alerts reads
  * them (--log FILE, repeatable; /var/log/mail.log by default). Queue ids
  * are checked before anything is asked of the MTA; release and delete
- * act only on messages in the hold queue and log each action to syslog
+ * act only on messages held in quarantine and log each action to syslog
  * (audit.h). See docs/dmarcguard-quarantine.8.
  *
  * Exit status: 0 done; 1 something named was not held or the MTA refused
@@ -42,6 +43,7 @@
 struct options {
 	const char *command;
 	struct mta mta;
+	const char *mta_name, *pf_dir, *sm_cf;
 	char *logs[MAX_LOGS];
 	size_t nlogs;
 	const char *domain, *reason;
@@ -60,10 +62,15 @@ usage(FILE *f)
 		"       " PROG " [options] release QID...\n"
 		"       " PROG " [options] delete QID...\n"
 		"       " PROG " [options] suggest [--since T] [--min N] [--json]\n"
-		"Review the mail Postfix holds, with dmarcguard's verdict for each message.\n"
+		"Review the mail Postfix or Sendmail holds, with dmarcguard's verdict for\n"
+		"each message.\n"
 		"\n"
+		"  --mta NAME        postfix or sendmail (default: the one whose option is\n"
+		"                    given, else the one installed)\n"
 		"  -c, --config DIR  Postfix configuration directory (default: MAIL_CONFIG,\n"
 		"                    else Postfix's own default)\n"
+		"  -C, --sendmail-cf FILE  Sendmail's configuration (default\n"
+		"                    " SM_DEFAULT_CF ")\n"
 		"  --log FILE        a log with dmarcguard's alert lines: syslog file, .gz,\n"
 		"                    journalctl -o short/json output, or - for standard input;\n"
 		"                    repeatable (default " DEFAULT_LOG ")\n"
@@ -75,7 +82,7 @@ usage(FILE *f)
 		"  --json            one JSON document\n"
 		"  -h, --help        this text\n"
 		"\n"
-		"release and delete act only on messages in the hold queue, and log each\n"
+		"release and delete act only on messages held in quarantine, and log each\n"
 		"action to syslog (mail.notice). Exit status: 0 done, 1 a message was not\n"
 		"held or the MTA refused, 2 bad arguments or the queue could not be read.\n");
 }
@@ -94,6 +101,8 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "sendmail-cf", required_argument, NULL, 'C' },
+		{ "mta", required_argument, NULL, 'M' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "reason", required_argument, NULL, 'r' },
@@ -103,21 +112,27 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *why;
 	char *end;
 	int opt;
 
 	memset(o, 0, sizeof(*o));
-	o->mta.ops = &postfix_ops;
 	o->min_count = 3;
 	opterr = 0;
 	/* "+" would stop at the command; options may come before or after it. */
-	while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:C:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (optarg[0] != '/')
 				return bad_argument("--config", "expected an absolute directory");
-			o->mta.config = optarg;
+			o->pf_dir = optarg;
 			break;
+		case 'C':
+			if (optarg[0] != '/')
+				return bad_argument("--sendmail-cf", "expected an absolute file name");
+			o->sm_cf = optarg;
+			break;
+		case 'M': o->mta_name = optarg; break;
 		case 'l':
 			if (o->nlogs == MAX_LOGS)
 				return bad_argument("--log", "too many logs (at most 64)");
@@ -151,6 +166,9 @@ parse_options(int argc, char **argv, struct options *o)
 	o->command = argv[optind++];
 	if (o->domain != NULL && o->domain[0] == '\0')
 		return bad_argument("--domain", "empty domain");
+	if (mta_choose(&o->mta, o->mta_name, o->pf_dir, getenv("MAIL_CONFIG"), o->sm_cf, NULL,
+		       &why) < 0)
+		return bad_argument("MTA", why);
 	return 0;
 }
 
@@ -164,7 +182,7 @@ default_log(struct options *o)
 		o->logs[o->nlogs++] = path;
 }
 
-/* load - the hold queue into a new set; NULL after saying why */
+/* load - the held messages into a new set; NULL after saying why */
 static struct held_set *
 load(struct options *o)
 {
@@ -172,7 +190,7 @@ load(struct options *o)
 	const char *why;
 
 	if (o->mta.ops->list(&o->mta, set, &why) < 0) {
-		fprintf(stderr, PROG ": cannot list the hold queue: %s\n", why);
+		fprintf(stderr, PROG ": cannot list %s: %s\n", o->mta.ops->where, why);
 		held_set_free(&set);
 	}
 	return set;
@@ -217,7 +235,7 @@ keep_filters(const struct held *h, void *ctx)
 }
 
 /*
- * gather - the hold queue, the messages keep() accepts, with their queue
+ * gather - the held messages, those keep() accepts, with their queue
  * file details and alerts; NULL after saying why
  */
 static struct held_set *
@@ -315,7 +333,7 @@ cmd_show(struct options *o, int argc, char **argv)
 		return 2;
 	h = held_set_count(set) ? held_set_at(set, 0) : NULL;
 	if (h == NULL || !h->details_read) {
-		fprintf(stderr, PROG ": %s: not in the hold queue (%s)\n", argv[optind],
+		fprintf(stderr, PROG ": %s: not in %s (%s)\n", argv[optind], o->mta.ops->where,
 			h == NULL ? "released or deleted meanwhile, or never held"
 				  : "it left the queue while it was being read");
 		held_set_free(&set);
@@ -327,7 +345,7 @@ cmd_show(struct options *o, int argc, char **argv)
 }
 
 /*
- * act - release or delete every named message that is in the hold queue;
+ * act - release or delete every named message that is held;
  * each attempt, whatever its outcome, is one audit line
  */
 static int
@@ -354,8 +372,8 @@ act(struct options *o, int argc, char **argv, int release)
 		if (seen)
 			continue;
 		if (h == NULL) {
-			fprintf(stderr, PROG ": %s: not in the hold queue (released or deleted"
-				" meanwhile, or never held): nothing done\n", argv[i]);
+			fprintf(stderr, PROG ": %s: not in %s (released or deleted meanwhile,"
+				" or never held): nothing done\n", argv[i], o->mta.ops->where);
 			audit_log(name, argv[i], NULL, "not-held", NULL, stdout);
 			status = 1;
 			continue;
@@ -367,8 +385,9 @@ act(struct options *o, int argc, char **argv, int release)
 			audit_log(name, argv[i], h, "done", NULL, stdout);
 			break;
 		case MTA_NOT_HELD:
-			fprintf(stderr, PROG ": %s: left the hold queue before it could be"
-				" %s: nothing done\n", argv[i], release ? "released" : "deleted");
+			fprintf(stderr, PROG ": %s: left %s before it could be %s: nothing"
+				" done\n", argv[i], o->mta.ops->where,
+				release ? "released" : "deleted");
 			audit_log(name, argv[i], h, "not-held", NULL, stdout);
 			status = 1;
 			break;

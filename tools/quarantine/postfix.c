@@ -11,13 +11,13 @@
  *
  * Thread-safety: see mta.h.
  */
+#include "errbuf.h"
 #include "mta.h"
 #include "mem.h"
 #include "postcat_parse.h"
 #include "pq_json.h"
 #include "runcmd.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,22 +25,6 @@
 
 #define POSTCAT_BATCH 256
 #define MAX_ARGS (POSTCAT_BATCH + 8)
-
-static int set_error(struct mta *m, const char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* set_error - a message in m->error; always -1 */
-static int
-set_error(struct mta *m, const char **error_r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m->error, sizeof(m->error), fmt, ap);
-	va_end(ap);
-	*error_r = m->error;
-	return -1;
-}
 
 /* command - argv of a Postfix command with "-c DIR" when one was chosen */
 static size_t
@@ -80,7 +64,7 @@ run(struct mta *m, char **argv, struct runcmd_result *res, const char **error_r)
 	const char *why;
 
 	if (runcmd_run(argv, res, &why) < 0)
-		return set_error(m, error_r, "cannot run %s: %s", argv[0], why);
+		return ERRBUF_SET(m->error, error_r, "cannot run %s: %s", argv[0], why);
 	return 0;
 }
 
@@ -102,7 +86,7 @@ pf_list(struct mta *m, struct held_set *set, const char **error_r)
 	if (!runcmd_ok(&res)) {
 		const char *last = runcmd_last_error(&res);
 
-		set_error(m, error_r, "postqueue -j failed: %s%s", *last ? last : "no message",
+		ERRBUF_SET(m->error, error_r, "postqueue -j failed: %s%s", *last ? last : "no message",
 			  hint(last));
 		runcmd_result_clear(&res);
 		return -1;
@@ -125,7 +109,7 @@ pf_list(struct mta *m, struct held_set *set, const char **error_r)
 			scratch = xrealloc(scratch, scratch_size);
 		}
 		if (pq_json_parse(p, len, scratch, scratch_size, &e, &why) < 0) {
-			set_error(m, error_r, "postqueue -j, line %lu: %s", lineno, why);
+			ERRBUF_SET(m->error, error_r, "postqueue -j, line %lu: %s", lineno, why);
 			free(scratch);
 			runcmd_result_clear(&res);
 			return -1;
@@ -165,7 +149,7 @@ postcat(struct mta *m, struct held_set *set, struct held **ids, size_t count,
 	if (!clean && strstr(res.err, "Permission denied") != NULL) {
 		const char *last = runcmd_last_error(&res);
 
-		set_error(m, error_r, "postcat cannot read the queue: %s%s", last, hint(last));
+		ERRBUF_SET(m->error, error_r, "postcat cannot read the queue: %s%s", last, hint(last));
 		runcmd_result_clear(&res);
 		return -1;
 	}
@@ -223,7 +207,7 @@ postsuper(struct mta *m, const char *flag, const char *qid, const char *queue,
 	if (!runcmd_ok(&res)) {
 		const char *last = runcmd_last_error(&res);
 
-		set_error(m, error_r, "postsuper %s %s failed: %s%s", flag, qid,
+		ERRBUF_SET(m->error, error_r, "postsuper %s %s failed: %s%s", flag, qid,
 			  *last ? last : "no message", hint(last));
 		outcome = MTA_FAILED;
 	} else if (strstr(res.err, want) != NULL || strstr(res.out, want) != NULL) {
@@ -267,6 +251,7 @@ pf_remove(struct mta *m, const char *qid, const char **error_r)
 
 const struct mta_ops postfix_ops = {
 	.name = "postfix",
+	.where = "the hold queue",
 	.qid_kind = QID_POSTFIX,
 	.list = pf_list,
 	.details = pf_details,

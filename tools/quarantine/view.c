@@ -85,6 +85,10 @@ reason_cell(char *buf, size_t size, const struct held *h)
 {
 	if (held_is_ours(h))
 		return verdict_get(h->verdict, "reason");
+	if (h->verdict == NULL && h->mta_reason != NULL) {
+		snprintf(buf, size, "(no alert; MTA: %s)", h->mta_reason);
+		return buf;
+	}
 	if (h->verdict == NULL)
 		return "(held elsewhere, no alert)";
 	snprintf(buf, size, "(held elsewhere; dmarcguard: %s %s)", verdict_get(h->verdict, "action"),
@@ -98,7 +102,7 @@ counts_text(FILE *f, const struct held_set *set, const struct join_counts *c, si
 {
 	size_t n = held_set_count(set);
 
-	fprintf(f, "%zu held (of %llu in the hold queue): %llu by dmarcguard, %llu by something"
+	fprintf(f, "%zu held (of %llu in quarantine): %llu by dmarcguard, %llu by something"
 		" else (%llu of them without an alert)\n", n, c->in_queue, c->ours,
 		(unsigned long long)n - c->ours, (unsigned long long)n - c->matched);
 	fprintf(f, "%llu quarantine alerts whose message is no longer held"
@@ -178,6 +182,7 @@ message_json(struct jsonw *w, const struct held *h, time_t now, int with_headers
 	jsonw_string(w, "subject", h->subject);
 	jsonw_string(w, "message_id", h->message_id);
 	jsonw_string(w, "held_by", held_is_ours(h) ? "dmarcguard" : "other");
+	jsonw_string(w, "mta_reason", h->mta_reason);
 	jsonw_string(w, "reason", held_is_ours(h) ? verdict_get(h->verdict, "reason") : NULL);
 	verdict_json(w, h->verdict);
 	if (with_headers)
@@ -255,6 +260,7 @@ view_show(FILE *f, const struct held *h, time_t now, int json)
 	line_escaped(f, "HELO:", h->helo);
 	line_escaped(f, "Sender:", *h->sender ? h->sender : "<>");
 	line_escaped(f, "Recipients:", h->recipients);
+	line_escaped(f, "MTA's reason:", h->mta_reason);
 	if (h->verdict == NULL) {
 		fprintf(f, "\nNo dmarcguard alert for this queue id in the logs read: held by"
 			" something else, or its log is not among them.\n");

@@ -7,7 +7,8 @@
  *   dmarcguard-reports [-c FILE] expire --older-than 90d
  *
  * The configuration is the daemon's file (ReportStore, ReportFrom,
- * ReportOrgName, ReportContact, ReportSendmail, ReportRetryDays, and Nameservers and
+ * ReportOrgName, ReportContact, ReportSendmail, ReportMaxBytes, ReportRetryDays, and
+ * Nameservers and
  * PublicSuffixList for the external destination check), read by the
  * daemon's own parser. A
  * period is yesterday (the default), today or YYYY-MM-DD, one UTC day.
@@ -124,7 +125,7 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 	};
 	struct reports_sender s = {
 		.store = st, .id = &id, .sendmail = cfg->report_sendmail, .from = cfg->report_from,
-		.retry_days = cfg->report_retry_days, .outdir = o->dry_run ? o->outdir : NULL,
+		.retry_days = cfg->report_retry_days, .max_bytes = cfg->report_max_bytes, .outdir = o->dry_run ? o->outdir : NULL,
 		.now = now,
 	};
 	struct resolver_settings rs;

@@ -134,43 +134,63 @@ wanted(struct attempt *a, const struct reports_built *b, size_t k)
 	return 0;
 }
 
-/* deliver - the mail to outdir or to sendmail, and the deliveries' outcome */
-static void
-deliver(struct attempt *a, const struct reports_mail *m, const size_t *idx,
-	const struct reports_built *b)
+/* deliver - one report or part to outdir or to sendmail; 0, or -1 with the reason in error */
+static int
+deliver(struct attempt *a, const struct reports_mail *m, char *error, size_t size)
 {
-	char path[1400], error[512];
+	char path[1400];
 
 	if (a->s->outdir != NULL) {
 		if (write_mail(a->s->outdir, m, path, sizeof(path)) < 0) {
-			fprintf(stderr, "dmarcguard-reports: %s: cannot write %s\n", a->domain, path);
-			a->failed = 1;
-			return;
+			snprintf(error, size, "cannot write %.1400s", path);
+			return -1;
 		}
 		printf("%s: wrote %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", a->domain,
-		       path, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
+		       path, m->messages, m->records, m->to[0], m->to_count > 1 ? ", " : "",
 		       m->to_count > 1 ? m->to[1] : "");
-		return;
+		return 0;
 	}
-	if (reports_sendmail_send(a->s->sendmail, m, error, sizeof(error)) < 0) {
+	if (reports_sendmail_send(a->s->sendmail, m, error, size) < 0)
+		return -1;
+	printf("%s: sent %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", a->domain,
+	       m->report_id, m->messages, m->records, m->to[0], m->to_count > 1 ? ", " : "",
+	       m->to_count > 1 ? m->to[1] : "");
+	return 0;
+}
+
+/* deliver_all - every part to the destinations idx, then their deliveries' outcome */
+static void
+deliver_all(struct attempt *a, struct reports_mail *m, const size_t *idx,
+	    const struct reports_built *b)
+{
+	char error[1536];
+
+	if (b->part_count > 1)
+		printf("%s: %zu parts under ReportMaxBytes %zu\n", a->domain, b->part_count,
+		       a->s->max_bytes);
+	for (size_t j = 0; j < b->part_count; j++) {
+		reports_build_part_mail(b, j, m);
+		if (deliver(a, m, error, sizeof(error)) == 0)
+			continue;
+		a->failed = 1;
+		if (a->s->outdir != NULL) {
+			fprintf(stderr, "dmarcguard-reports: %s: %s\n", a->domain, error);
+			return;
+		}
 		fprintf(stderr, "dmarcguard-reports: %s: not sent, trying on a later run: %s\n",
 			a->domain, error);
 		for (size_t i = 0; i < m->to_count; i++)
 			failure(a, &a->d[idx[i]], error);
-		a->failed = 1;
 		return;
 	}
-	for (size_t i = 0; i < m->to_count; i++) {
+	for (size_t i = 0; a->s->outdir == NULL && i < m->to_count; i++) {
 		struct report_delivery *d = &a->d[idx[i]];
 
 		d->state = REPORT_DELIVERY_SENT;
 		d->sent_time = a->s->now;
-		snprintf(d->report_id, sizeof(d->report_id), "%s", m->report_id);
+		snprintf(d->report_id, sizeof(d->report_id), "%s", b->report_id);
 		put(a, d);
 	}
-	printf("%s: sent %s (%" PRIu64 " messages, %zu records, to %s%s%s)\n", a->domain,
-	       m->report_id, b->messages, b->records, m->to[0], m->to_count > 1 ? ", " : "",
-	       m->to_count > 1 ? m->to[1] : "");
 }
 
 /* send_built - the built report to the destinations that want it now */
@@ -192,11 +212,9 @@ send_built(struct attempt *a, const struct reports_built *b)
 		return;
 	m = (struct reports_mail){
 		.from = a->s->from, .to = to, .to_count = n, .submitter = a->s->id->submitter,
-		.domain = a->domain, .report_id = b->report_id, .begin = b->begin, .end = b->end,
-		.now = a->s->now, .messages = b->messages, .records = b->records, .gzip = b->gzip,
-		.gzip_len = b->gzip_len,
+		.domain = a->domain, .begin = b->begin, .end = b->end, .now = a->s->now,
 	};
-	deliver(a, &m, idx, b);
+	deliver_all(a, &m, idx, b);
 }
 
 /* claim - 1 when this run is to send the report, after saying why not otherwise */
@@ -237,7 +255,7 @@ reports_send_one(const struct reports_sender *s, const char *domain, int64_t day
 
 	if (!claim(&a))
 		return a.failed;
-	if (reports_build(s->store, s->id, domain, day, &b, &why) < 0) {
+	if (reports_build(s->store, s->id, domain, day, s->max_bytes, &b, &why) < 0) {
 		fprintf(stderr, "dmarcguard-reports: %s: %s\n", domain, why);
 		a.failed = a.open = 1;
 	} else {

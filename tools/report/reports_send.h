@@ -15,7 +15,12 @@
  * refused or given up, and PENDING otherwise: later runs take pending
  * reports of earlier days first.
  *
- * A dry run (--dry-run --outdir) writes the mail to outdir and changes
+ * A report larger than ReportMaxBytes goes in parts (reports_build.h),
+ * every part to the same destinations; a destination is sent when every
+ * part was handed over, and a failed one gets every part again on the
+ * next try (the same Report-IDs: receivers drop repeats).
+ *
+ * A dry run (--dry-run --outdir) writes the mails to outdir and changes
  * no state.
  *
  * Thread-safety: forks (sendmail); call from a single-threaded program.
@@ -40,6 +45,7 @@ struct reports_sender {
 	const char *sendmail;		/* ReportSendmail */
 	const char *from;		/* ReportFrom */
 	unsigned retry_days;		/* ReportRetryDays */
+	size_t max_bytes;		/* ReportMaxBytes: larger reports go in parts */
 	const char *owner;		/* host:pid, who claims */
 	const char *outdir;		/* a dry run writes here; NULL: send */
 	int64_t now;

@@ -36,6 +36,7 @@ struct message {
 	char display[DISPLAY_NAME_SIZE];	/* its decoded display name */
 	const char *display_problem;	/* why it could not be decoded, or NULL */
 	char *rcpt_domains[LOOKALIKE_MAX_EXTRA];	/* distinct RCPT TO domains */
+	char *rcpt_first_domain;	/* the first RCPT TO's domain (reports), or NULL */
 	size_t rcpt_count;
 	struct lookalike_result lookalike;
 	size_t authres_seen;		/* Authentication-Results fields so far */
