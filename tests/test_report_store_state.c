@@ -32,16 +32,16 @@ START_TEST(test_claim)
 	struct report_store *h1 = report_store_fixture_open(), *h2 = report_store_fixture_open();
 	enum report_claim c;
 	enum report_state state;
-	char pending[256] = "";
+	char pending[256] = "", rid[REPORT_STORE_ID_SIZE];
 	int sent = -1;
 
-	ck_assert_int_eq(report_store_state(h1, "a.example", DAY, &state, &why), 0);
+	ck_assert_int_eq(report_store_state(h1, "a.example", DAY, &state, NULL, &why), 0);
 	ck_assert_int_eq(state, REPORT_STATE_NONE);
 	ck_assert_int_eq(report_store_claim(h1, "a.example", DAY, "h1:1", 1000, -800, &c, &why), 0);
 	ck_assert_int_eq(c, REPORT_CLAIM_TAKEN);
 	ck_assert_int_eq(report_store_claim(h2, "a.example", DAY, "h2:2", 1010, -790, &c, &why), 0);
 	ck_assert_int_eq(c, REPORT_CLAIM_BUSY);
-	ck_assert_int_eq(report_store_state(h2, "a.example", DAY, &state, &why), 0);
+	ck_assert_int_eq(report_store_state(h2, "a.example", DAY, &state, NULL, &why), 0);
 	ck_assert_int_eq(state, REPORT_STATE_SENDING);
 	/* only the holder finishes */
 	ck_assert_int_eq(report_store_finish(h2, "a.example", DAY, "h2:2", REPORT_STATE_DONE, "x",
@@ -71,6 +71,9 @@ START_TEST(test_claim)
 	ck_assert_int_eq(c, REPORT_CLAIM_DONE);
 	ck_assert_int_eq(report_store_sent(h2, "a.example", DAY, &sent, &why), 0);
 	ck_assert_int_eq(sent, 1);
+	ck_assert_int_eq(report_store_state(h2, "a.example", DAY, &state, rid, &why), 0);
+	ck_assert_int_eq(state, REPORT_STATE_DONE);
+	ck_assert_str_eq(rid, "rid");
 	pending[0] = '\0';
 	ck_assert_int_eq(report_store_pending(h2, DAY + 1, collect_pending, pending, &why), 0);
 	ck_assert_str_eq(pending, "b.example/-1 ");

@@ -168,7 +168,7 @@ report_store_claim(struct report_store *s, const char *domain, int64_t day, cons
 		*r = REPORT_CLAIM_TAKEN;
 		return 0;
 	}
-	if (s->ops->state(s, domain, day, &state, error_r) < 0)
+	if (s->ops->state(s, domain, day, &state, NULL, error_r) < 0)
 		return -1;
 	*r = state == REPORT_STATE_DONE ? REPORT_CLAIM_DONE : REPORT_CLAIM_BUSY;
 	return 0;
@@ -192,9 +192,9 @@ report_store_finish(struct report_store *s, const char *domain, int64_t day, con
 
 int
 report_store_state(struct report_store *s, const char *domain, int64_t day,
-		   enum report_state *state_r, const char **error_r)
+		   enum report_state *state_r, char *report_id_r, const char **error_r)
 {
-	return s->ops->state(s, domain, day, state_r, error_r);
+	return s->ops->state(s, domain, day, state_r, report_id_r, error_r);
 }
 
 int
@@ -232,7 +232,7 @@ report_store_sent(struct report_store *s, const char *domain, int64_t day, int *
 {
 	enum report_state state = REPORT_STATE_NONE;
 
-	if (s->ops->state(s, domain, day, &state, error_r) < 0)
+	if (s->ops->state(s, domain, day, &state, NULL, error_r) < 0)
 		return -1;
 	*sent_r = state == REPORT_STATE_DONE;
 	return 0;

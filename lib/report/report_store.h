@@ -110,8 +110,9 @@ struct report_store_ops {
 	int (*finish)(struct report_store *store, const char *domain, int64_t day,
 		      const char *owner, enum report_state state, const char *report_id,
 		      int64_t now, int *changed_r, const char **error_r);
+	/* report_id_r (REPORT_STORE_ID_SIZE bytes) may be NULL */
 	int (*state)(struct report_store *store, const char *domain, int64_t day,
-		     enum report_state *state_r, const char **error_r);
+		     enum report_state *state_r, char *report_id_r, const char **error_r);
 	int (*pending)(struct report_store *store, int64_t before_day, report_store_pending_fn *fn,
 		       void *ctx, const char **error_r);
 	int (*delivery_get)(struct report_store *store, const char *domain, int64_t day,
@@ -159,9 +160,13 @@ int report_store_claim(struct report_store *store, const char *domain, int64_t d
 int report_store_finish(struct report_store *store, const char *domain, int64_t day,
 			const char *owner, enum report_state state, const char *report_id,
 			int64_t now, const char **error_r);
-/* report_store_state - the report's state (NONE when never claimed) */
+/*
+ * report_store_state - the report's state (NONE when never claimed) and,
+ * unless report_id_r is NULL, into it (REPORT_STORE_ID_SIZE bytes) the
+ * Report-ID it was finished with ("" when nothing was sent)
+ */
 int report_store_state(struct report_store *store, const char *domain, int64_t day,
-		       enum report_state *state_r, const char **error_r);
+		       enum report_state *state_r, char *report_id_r, const char **error_r);
 /* report_store_pending - reports of days before before_day not DONE, oldest first */
 int report_store_pending(struct report_store *store, int64_t before_day,
 			 report_store_pending_fn *fn, void *ctx, const char **error_r);

@@ -32,18 +32,21 @@ rows(struct pg_store *s, const char *sql, int n, const char *const *values,
 
 int
 report_store_pg_state_get(struct report_store *base, const char *domain, int64_t day,
-			  enum report_state *state_r, const char **error_r)
+			  enum report_state *state_r, char *report_id_r, const char **error_r)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	char d[24];
 	const char *v[] = { domain, number(d, sizeof(d), day) };
 	PGresult *res;
 
-	if ((res = report_store_pg_query(s, "SELECT state FROM report WHERE policy_domain = $1"
+	if ((res = report_store_pg_query(s, "SELECT state, report_id FROM report WHERE policy_domain = $1"
 					 " AND day = $2", 2, v, PGRES_TUPLES_OK, error_r)) == NULL)
 		return -1;
 	*state_r = PQntuples(res) == 1 ? report_store_row_state_parse(PQgetvalue(res, 0, 0))
 		: REPORT_STATE_NONE;
+	if (report_id_r != NULL)
+		snprintf(report_id_r, REPORT_STORE_ID_SIZE, "%s",
+			 PQntuples(res) == 1 ? PQgetvalue(res, 0, 1) : "");
 	PQclear(res);
 	return 0;
 }

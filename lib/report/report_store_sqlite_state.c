@@ -26,7 +26,7 @@ step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what, const char
 
 int
 report_store_sqlite_state_get(struct report_store *base, const char *domain, int64_t day,
-			      enum report_state *state_r, const char **error_r)
+			      enum report_state *state_r, char *report_id_r, const char **error_r)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char d[24];
@@ -34,12 +34,16 @@ report_store_sqlite_state_get(struct report_store *base, const char *domain, int
 	sqlite3_stmt *st;
 	int rc;
 
-	if (report_store_sqlite_prepare(s, "SELECT state FROM report WHERE policy_domain = ?1"
+	if (report_store_sqlite_prepare(s, "SELECT state, report_id FROM report"
+					" WHERE policy_domain = ?1"
 					" AND day = ?2", &st, v, 2, error_r) < 0)
 		return -1;
 	rc = sqlite3_step(st);
 	*state_r = rc == SQLITE_ROW
 		? report_store_row_state_parse(report_store_sqlite_text(st, 0)) : REPORT_STATE_NONE;
+	if (report_id_r != NULL)
+		snprintf(report_id_r, REPORT_STORE_ID_SIZE, "%s",
+			 rc == SQLITE_ROW ? report_store_sqlite_text(st, 1) : "");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return report_store_sqlite_fail(s, "reading the report state", error_r);

@@ -22,6 +22,7 @@ struct attempt {
 	int64_t day;
 	struct report_delivery d[REPORTS_BUILD_MAX_DESTINATIONS];
 	int open;		/* some destination to try again on a later run */
+	int sent_any;		/* some destination has the report (now or before) */
 	int failed;		/* something went wrong: the exit status */
 };
 
@@ -114,6 +115,7 @@ wanted(struct attempt *a, const struct reports_built *b, size_t k)
 		memset(d, 0, sizeof(*d));
 		snprintf(d->destination, sizeof(d->destination), "%s", b->to[k]);
 	}
+	a->sent_any |= d->state == REPORT_DELIVERY_SENT;
 	if (d->state == REPORT_DELIVERY_SENT || d->state == REPORT_DELIVERY_GIVEN_UP
 	    || d->state == REPORT_DELIVERY_REFUSED || give_up_if_due(a, d))
 		return 0;
@@ -183,6 +185,7 @@ deliver_all(struct attempt *a, struct reports_mail *m, const size_t *idx,
 			failure(a, &a->d[idx[i]], error);
 		return;
 	}
+	a->sent_any = 1;
 	for (size_t i = 0; a->s->outdir == NULL && i < m->to_count; i++) {
 		struct report_delivery *d = &a->d[idx[i]];
 
@@ -201,13 +204,13 @@ send_built(struct attempt *a, const struct reports_built *b)
 	size_t idx[REPORTS_BUILD_MAX_DESTINATIONS], n = 0;
 	struct reports_mail m;
 
-	if (b->to_count == 0)
-		printf("%s: no destination to send to\n", a->domain);
 	for (size_t k = 0; k < b->to_count; k++)
 		if (wanted(a, b, k)) {
 			idx[n] = k;
 			to[n++] = b->to[k];
 		}
+	if (n == 0 && !a->open && !a->sent_any)
+		printf("%s: no destination to send to\n", a->domain);
 	if (n == 0)
 		return;
 	m = (struct reports_mail){
@@ -222,20 +225,22 @@ static int
 claim(struct attempt *a)
 {
 	const struct reports_sender *s = a->s;
-	enum report_state state;
+	enum report_state state = REPORT_STATE_NONE;
 	enum report_claim c;
+	char report_id[REPORT_STORE_ID_SIZE] = "";
 	const char *why = NULL;
 
-	if (s->outdir != NULL) {
-		if (report_store_state(s->store, a->domain, a->day, &state, &why) < 0)
-			goto fail;
-		c = state == REPORT_STATE_DONE ? REPORT_CLAIM_DONE : REPORT_CLAIM_TAKEN;
-	} else if (report_store_claim(s->store, a->domain, a->day, s->owner, s->now,
-				      s->now - REPORTS_SEND_STALE, &c, &why) < 0) {
+	if (s->outdir == NULL && report_store_claim(s->store, a->domain, a->day, s->owner, s->now,
+						    s->now - REPORTS_SEND_STALE, &c, &why) < 0)
 		goto fail;
-	}
-	if (c == REPORT_CLAIM_DONE)
-		printf("%s: already sent\n", a->domain);
+	if ((s->outdir != NULL || c == REPORT_CLAIM_DONE)
+	    && report_store_state(s->store, a->domain, a->day, &state, report_id, &why) < 0)
+		goto fail;
+	if (s->outdir != NULL)
+		c = state == REPORT_STATE_DONE ? REPORT_CLAIM_DONE : REPORT_CLAIM_TAKEN;
+	if (c == REPORT_CLAIM_DONE)	/* no Report-ID: every destination refused or given up */
+		printf(report_id[0] != '\0' ? "%s: already sent\n" : "%s: nothing left to send\n",
+		       a->domain);
 	else if (c == REPORT_CLAIM_BUSY)
 		printf("%s: being sent by another run\n", a->domain);
 	return c == REPORT_CLAIM_TAKEN;
@@ -266,7 +271,7 @@ reports_send_one(const struct reports_sender *s, const char *domain, int64_t day
 	if (s->outdir == NULL
 	    && report_store_finish(s->store, domain, day, s->owner,
 				   a.open ? REPORT_STATE_PENDING : REPORT_STATE_DONE,
-				   a.open ? "" : report_id, s->now, &why) < 0) {
+				   a.open || !a.sent_any ? "" : report_id, s->now, &why) < 0) {
 		fprintf(stderr, "dmarcguard-reports: %s: %s\n", domain, why);
 		a.failed = 1;
 	}

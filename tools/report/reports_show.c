@@ -153,7 +153,7 @@ reports_show(struct report_store *store, int64_t day, const char *domain, int js
 		s.messages = s.failing = 0;
 		s.n = 0;
 		if (report_store_aggregate(store, line, day, &pol, collect, &s, error_r) < 0
-		    || report_store_state(store, line, day, &s.report, error_r) < 0) {
+		    || report_store_state(store, line, day, &s.report, NULL, error_r) < 0) {
 			rc = -1;
 			break;
 		}

@@ -35,7 +35,8 @@ int report_store_sqlite_state_finish(struct report_store *store, const char *dom
 				     const char *report_id, int64_t now, int *changed_r,
 				     const char **error_r);
 int report_store_sqlite_state_get(struct report_store *store, const char *domain, int64_t day,
-				  enum report_state *state_r, const char **error_r);
+				  enum report_state *state_r, char *report_id_r,
+				  const char **error_r);
 int report_store_sqlite_state_pending(struct report_store *store, int64_t before_day,
 				      report_store_pending_fn *fn, void *ctx,
 				      const char **error_r);
