@@ -8,6 +8,7 @@
  * serving tests/zones/arc.example.zone. The unit rows feed malformed ARC
  * fields that must fail cleanly, never crash, and never pass.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,10 @@ static const struct {
 	{ "43-", "key-dns-temperror", 1 },
 	{ "44-", "ams-covers-seal", 2 },
 	{ "45-", "seal-syntax", 0 },
+	{ "46-", NULL, 2 },
+	{ "47-", NULL, 2 },
+	{ "48-", "ams-covers-field-above-chain", 2 },
+	{ "49-", "ams-covers-field-above-chain", 2 },
 };
 
 START_TEST(test_reason)
@@ -224,6 +229,51 @@ START_TEST(test_malformed)
 	r = arc_chain_finish(c, NULL);	/* no look-up may happen */
 	ck_assert_int_eq(r->status, ARC_CHAIN_FAIL);
 	ck_assert_str_eq(r->reason, malformed[_i].reason);
+	arc_chain_free(&c);
+}
+END_TEST
+
+/*
+ * memory held at the end of the headers: nothing for mail without ARC
+ * fields (issue 14), and only the fields from the first ARC field on
+ * otherwise; 2,000 fields of 200 octets each, an ARC-Seal at `arc_at`
+ */
+static const struct {
+	int arc_at;			/* field index of the ARC-Seal, -1: none */
+	size_t min_held, max_held;	/* bytes, mallinfo2 before/after */
+} held[] = {
+	{ -1, 0, 0 },
+	{ 1999, 0, 64 * 1024 },
+	{ 1000, 200 * 1000, 2 * 200 * 1000 },
+	{ 0, 200 * 2000, 2 * 200 * 2000 },
+};
+
+START_TEST(test_memory_held)
+{
+	struct arc_chain_settings settings;
+	const char *error = NULL;
+	struct arc_chain *c;
+	char value[200];
+	size_t before, after;
+
+	memset(value, 'x', sizeof(value));
+	value[0] = ' ';
+	arc_chain_settings_init(&settings);
+	c = arc_chain_new(&settings, &error);
+	ck_assert_ptr_nonnull(c);
+	before = mallinfo2().uordblks;
+	for (int i = 0; i < 2000; i++) {
+		if (i == held[_i].arc_at)
+			ck_assert_int_eq(arc_chain_header(c, "ARC-Seal", " i=1; cv=none", 13), 0);
+		else
+			ck_assert_int_eq(arc_chain_header(c, i % 2 ? "Received" : "X-Filler",
+							  value, sizeof(value)), 0);
+	}
+	ck_assert_int_eq(arc_chain_eoh(c), 0);
+	after = mallinfo2().uordblks;
+	ck_assert_msg(after - before >= held[_i].min_held && after - before <= held[_i].max_held,
+		      "ARC-Seal at %d: %zu bytes held, want %zu..%zu", held[_i].arc_at,
+		      after - before, held[_i].min_held, held[_i].max_held);
 	arc_chain_free(&c);
 }
 END_TEST
@@ -319,6 +369,7 @@ main(void)
 	}
 	tcase_add_loop_test(unit, test_malformed, 0, TEST_ROWS(malformed));
 	tcase_add_test(unit, test_out_of_order);
+	tcase_add_loop_test(unit, test_memory_held, 0, TEST_ROWS(held));
 	tcase_add_loop_test(unit, test_base64, 0, TEST_ROWS(b64));
 	tcase_add_loop_test(unit, test_key_record, 0, TEST_ROWS(keys));
 	suite_add_tcase(s, unit);

@@ -8,7 +8,9 @@
  * base64), "canonicalization-unsupported", "ams-covers-seal" (h= names
  * ARC-Seal), "seal-has-h" (an AS with h=, RFC 8617 4.1.3),
  * "signature-expired" (x= in the past), "body-hash-mismatch",
- * "signature-mismatch", "out-of-memory", and those of arc_key.h.
+ * "signature-mismatch", "ams-covers-field-above-chain" (h= selects a
+ * field above every ARC field, see ams_input), "out-of-memory", and those
+ * of arc_key.h.
  *
  * Thread-safety: one chain, one thread at a time.
  */
@@ -170,36 +172,45 @@ field_named(const struct arc_field *f, const char *name, size_t len)
 /*
  * ams_input - the header hash input of the AMS: the fields h= selects,
  * each name taking the next instance from the bottom (RFC 6376 5.4.2),
- * then the AMS itself with b= emptied and no final CRLF
+ * then the AMS itself with b= emptied and no final CRLF. NULL, or the
+ * reason: "out-of-memory", or "ams-covers-field-above-chain" when h=
+ * selects a field that came before every ARC field, which is not kept
+ * (arc_fields.h; docs/limits.md says why that chain fails).
  */
-static void
+static const char *
 ams_input(struct arc_chain *c, const struct arc_field *ams, const struct arc_tag *h,
 	  enum arc_canon_mode mode, struct arc_canon_buf *buf)
 {
-	unsigned char *used = calloc(c->count ? c->count : 1, 1);
+	unsigned char *used = calloc(c->kept.count ? c->kept.count : 1, 1);
 	const char *p = h->value, *end = h->value + h->value_len, *name;
 	const struct arc_tag *b;
 	struct arc_canon_skip skip;
 	size_t len;
 
-	if (used == NULL) {
-		buf->failed = 1;
-		return;
-	}
+	if (used == NULL)
+		return "out-of-memory";
 	while (h_next(&p, end, &name, &len)) {
-		for (size_t f = c->count; f-- > 0;) {
-			if (used[f] || !field_named(&c->fields[f], name, len))
+		size_t f;
+
+		for (f = c->kept.count; f-- > 0;) {
+			if (used[f] || !field_named(&c->kept.field[f], name, len))
 				continue;
 			used[f] = 1;
-			arc_canon_field(buf, mode, c->fields[f].name, c->fields[f].value,
-					c->fields[f].len, NULL, 1);
+			arc_canon_field(buf, mode, c->kept.field[f].name, c->kept.field[f].value,
+					c->kept.field[f].len, NULL, 1);
 			break;
+		}
+		/* every kept one used: the next from the bottom would be above the chain */
+		if (f == SIZE_MAX && arc_fields_above_has(&c->kept, name, len)) {
+			free(used);
+			return "ams-covers-field-above-chain";
 		}
 	}
 	free(used);
 	b = arc_tags_get(&c->instances[c->n - 1].ams_tags, "b");
 	arc_verify_tag_range(ams, b, &skip.from, &skip.to);
 	arc_canon_field(buf, mode, ams->name, ams->value, ams->len, &skip, 0);
+	return arc_canon_failed(buf) ? "out-of-memory" : NULL;
 }
 
 const char *
@@ -239,8 +250,8 @@ arc_verify_ams(struct arc_chain *c, struct resolver *resolver, const unsigned ch
 		return "signature-syntax";
 	if ((size_t)n != bh_len || memcmp(want, bh, bh_len) != 0)
 		return "body-hash-mismatch";
-	ams_input(c, &c->fields[in->ams], h, mode, &buf);
-	reason = arc_canon_failed(&buf) ? "out-of-memory" : rsa_verify(c, resolver, tags, &buf);
+	if ((reason = ams_input(c, &c->kept.field[in->ams], h, mode, &buf)) == NULL)
+		reason = rsa_verify(c, resolver, tags, &buf);
 	arc_canon_release(&buf);
 	return reason;
 }
@@ -264,9 +275,9 @@ arc_verify_seal(struct arc_chain *c, struct resolver *resolver, unsigned i)
 	/* RFC 8617 5.1.1: sets 1..i in order AAR, AMS, AS; relaxed only */
 	for (unsigned k = 1; k <= i; k++) {
 		const struct arc_instance *set = &c->instances[k - 1];
-		const struct arc_field *aar = &c->fields[set->aar];
-		const struct arc_field *ams = &c->fields[set->ams];
-		const struct arc_field *as = &c->fields[set->as];
+		const struct arc_field *aar = &c->kept.field[set->aar];
+		const struct arc_field *ams = &c->kept.field[set->ams];
+		const struct arc_field *as = &c->kept.field[set->as];
 
 		arc_canon_field(&buf, ARC_CANON_RELAXED, aar->name, aar->value, aar->len, NULL, 1);
 		arc_canon_field(&buf, ARC_CANON_RELAXED, ams->name, ams->value, ams->len, NULL, 1);
