@@ -14,11 +14,11 @@
 #include <string.h>
 
 #include "arc_base64.h"
+#include "arc_feed.h"
 #include "arc_chain.h"
 #include "arc_key.h"
 #include "arc_tags.h"
 #include "dns_fixture.h"
-#include "message_reader.h"
 #include "resolver.h"
 #include "test_main.h"
 #include "test_paths.h"
@@ -57,24 +57,6 @@ load_oracle(void)
 	fclose(f);
 }
 
-static int
-sink_header(void *ctx, const char *name, const char *value, size_t len)
-{
-	return arc_chain_header(ctx, name, value, len);
-}
-
-static int
-sink_eoh(void *ctx)
-{
-	return arc_chain_eoh(ctx);
-}
-
-static int
-sink_body(void *ctx, const unsigned char *chunk, size_t len)
-{
-	return arc_chain_body(ctx, chunk, len);
-}
-
 /* verify_file - our result for tests/arc/chains/FILE; the reason into *reason_r */
 static enum arc_chain_status
 verify_file(const char *file, const char **reason_r, unsigned *instances_r)
@@ -94,11 +76,7 @@ verify_file(const char *file, const char **reason_r, unsigned *instances_r)
 	arc_chain_settings_init(&settings);
 	c = arc_chain_new(&settings, &error);
 	ck_assert_ptr_nonnull(c);
-	{
-		struct message_reader_sink sink = { sink_header, sink_eoh, sink_body, c };
-
-		ck_assert_int_eq(message_reader_feed(f, &sink), 0);
-	}
+	ck_assert_int_eq(arc_feed_file(c, f), 0);
 	fclose(f);
 	/* one resolver per test: Check forks each test, and the poller thread does not follow */
 	resolver = dns_fixture_resolver(NULL, 3000);

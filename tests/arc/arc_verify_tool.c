@@ -2,7 +2,7 @@
  * arc_verify_tool - our ARC verdict on stored messages, for the
  * differential run against Mail::DKIM (tests/arc/arc-diff.pl): reads file
  * names, one a line, on stdin, verifies each with lib/arc exactly as
- * test_arc_chain does (message_reader, then arc_chain_*), keys through a
+ * test_arc_chain does (arc_feed_file, then arc_chain_finish), keys through a
  * resolver asking NAMESERVERS, and prints one line per file:
  *
  *	FILE <tab> none|pass|fail <tab> reason or "-" <tab> instances
@@ -19,26 +19,8 @@
 #include <unistd.h>
 
 #include "arc_chain.h"
-#include "message_reader.h"
+#include "arc_feed.h"
 #include "resolver.h"
-
-static int
-sink_header(void *ctx, const char *name, const char *value, size_t len)
-{
-	return arc_chain_header(ctx, name, value, len);
-}
-
-static int
-sink_eoh(void *ctx)
-{
-	return arc_chain_eoh(ctx);
-}
-
-static int
-sink_body(void *ctx, const unsigned char *chunk, size_t len)
-{
-	return arc_chain_body(ctx, chunk, len);
-}
 
 /* verify - one file's line on stdout; -1 when it cannot be read */
 static int
@@ -57,12 +39,8 @@ verify(const char *path, struct resolver *resolver)
 		fclose(f);
 		return -1;
 	}
-	{
-		struct message_reader_sink sink = { sink_header, sink_eoh, sink_body, c };
-
-		/* a failed push shows in the result (internal-error), as in the daemon */
-		(void)message_reader_feed(f, &sink);
-	}
+	/* a failed push shows in the result (internal-error), as in the daemon */
+	(void)arc_feed_file(c, f);
 	fclose(f);
 	r = arc_chain_finish(c, resolver);
 	printf("%s\t%s\t%s\t%u\n", path, arc_chain_status_name(r->status),
