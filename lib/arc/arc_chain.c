@@ -196,10 +196,7 @@ verify(struct arc_chain *c, struct resolver *resolver)
 		return "internal-error";
 	if ((reason = arc_verify_ams(c, resolver, digest, digest_len)) != NULL)
 		return reason;
-	for (unsigned i = c->n; i >= 1; i--)
-		if ((reason = arc_verify_seal(c, resolver, i)) != NULL)
-			return reason;
-	return NULL;
+	return arc_verify_seals(c, resolver);
 }
 
 const struct arc_chain_result *

@@ -65,8 +65,11 @@ unsigned arc_set_instance(const struct arc_tags *tags);
 const char *arc_verify_ams(struct arc_chain *c, struct resolver *resolver,
 			   const unsigned char *bh, size_t bh_len);
 
-/* arc_verify_seal - verify the seal of instance i; NULL, or the reason */
-const char *arc_verify_seal(struct arc_chain *c, struct resolver *resolver, unsigned i);
+/*
+ * arc_verify_seals - verify every seal, from c->n down to 1; NULL, or the
+ * reason of the first (newest) that fails
+ */
+const char *arc_verify_seals(struct arc_chain *c, struct resolver *resolver);
 
 /* arc_verify_tag_range - the raw text of a tag's value, FWS around it included */
 void arc_verify_tag_range(const struct arc_field *f, const struct arc_tag *tag,
