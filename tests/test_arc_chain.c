@@ -226,6 +226,21 @@ static const struct {
 	{ 0, 200 * 2000, 2 * 200 * 2000 },
 };
 
+/*
+ * mallinfo_counts - whether mallinfo2 sees this process's allocations (not
+ * under ASan, whose allocator glibc knows nothing of)
+ */
+static int
+mallinfo_counts(void)
+{
+	size_t before = mallinfo2().uordblks;
+	void *volatile p = malloc(1 << 16);
+	size_t after = mallinfo2().uordblks;
+
+	free(p);
+	return after >= before + (1 << 16);
+}
+
 START_TEST(test_memory_held)
 {
 	struct arc_chain_settings settings;
@@ -234,6 +249,10 @@ START_TEST(test_memory_held)
 	char value[200];
 	size_t before, after;
 
+	if (!mallinfo_counts()) {
+		fprintf(stderr, "test_memory_held: mallinfo2 does not count here (ASan?): not measured\n");
+		return;
+	}
 	memset(value, 'x', sizeof(value));
 	value[0] = ' ';
 	arc_chain_settings_init(&settings);
