@@ -15,8 +15,9 @@
  *    an AAR inside the message;
  *  - every recorded result arc_aar reads is bounded and NUL-terminated;
  *  - nothing leaks (LeakSanitizer) or crashes.
- * A differential run against Mail::DKIM's verifier is not here (it is
- * Perl); tests/arc/make-chains.pl --check holds the committed chains to it.
+ * The differential run against Mail::DKIM's verifier is not here (it is
+ * Perl): tests/arc/arc-diff.pl (ctest arc_diff) mutates the committed
+ * chains from a seed and compares both verdicts on each.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -91,7 +91,7 @@ dpkg_retry -i "$deb" > "$tmp/install.out" || { cat "$tmp/install.out"; echo "dpk
 for f in /usr/sbin/dmarcguard /usr/bin/dmarcguard-alerts /etc/dmarcguard.conf \
 	 /lib/systemd/system/dmarcguard.service /usr/share/man/man8/dmarcguard.8.gz \
 	 /lib/systemd/system/dmarcguard-reports.service /lib/systemd/system/dmarcguard-reports.timer \
-	 /usr/sbin/dmarcguard-reports \
+	 /usr/sbin/dmarcguard-reports /usr/bin/dmarcguard-quarantine /usr/share/man/man8/dmarcguard-quarantine.8.gz \
 	 /usr/share/man/man5/dmarcguard.conf.5.gz /usr/share/man/man1/dmarcguard-alerts.1.gz \
 	 /usr/share/doc/dmarcguard/copyright; do
 	[ -e "$f" ] || fail "not installed: $f"

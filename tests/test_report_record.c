@@ -195,6 +195,25 @@ START_TEST(test_discovery_method)
 }
 END_TEST
 
+/* the record's psd= reaches the report's policy: y 1, n 0, u (the default) -1 */
+START_TEST(test_psd)
+{
+	static const struct {
+		enum dmarc_psd psd;
+		int want;
+	} cases[] = { { DMARC_PSD_U, -1 }, { DMARC_PSD_Y, 1 }, { DMARC_PSD_N, 0 } };
+	struct verdict v = { BASE, SPF("pass", 1), .dmarc = DMARC_OUTCOME_PASS };
+	struct report_record rec;
+	const char *error = NULL;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v.psd = cases[i].psd;
+		ck_assert_int_eq(report_record_from_verdict(&v, 0, &rec, &error), 0);
+		ck_assert_int_eq(rec.policy.psd, cases[i].want);
+	}
+}
+END_TEST
+
 START_TEST(test_dkim_lowercase_and_text)
 {
 	struct verdict v = { BASE, SPF("fail", 0), .dkim = sig_pass, .dkim_count = 2,
@@ -293,6 +312,7 @@ main(void)
 	tcase_add_loop_test(tc, test_from_verdict, 0, TEST_ROWS(rows));
 	tcase_add_test(tc, test_dkim_lowercase_and_text);
 	tcase_add_test(tc, test_discovery_method);
+	tcase_add_test(tc, test_psd);
 	tcase_add_loop_test(tc, test_envelope_to, 0, TEST_ROWS(envelope_to_cases));
 	tcase_add_test(tc, test_too_long);
 	tcase_add_loop_test(tc, test_reasons_parse, 0, TEST_ROWS(reason_texts));

@@ -6,21 +6,29 @@
  */
 #include "arc_base64.h"
 
-static int
-sextet(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/*
+ * the value of each octet: 0..63 a base64 digit, -2 folding white space
+ * (skipped), -3 the pad '=', -1 anything else. A table, as keys and
+ * signatures are decoded for every ARC message (issue 14 profile).
+ */
+static const signed char sextet[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -2, -2, -1, -1, -2, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -3, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 long
 arc_base64_decode(const char *s, size_t len, unsigned char *out, size_t size)
@@ -30,16 +38,15 @@ arc_base64_decode(const char *s, size_t len, unsigned char *out, size_t size)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		int v;
+		int v = sextet[(unsigned char)s[i]];
 
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		if (v == -2)
 			continue;
-		if (c == '=') {
+		if (v == -3) {
 			pad++;
 			continue;
 		}
-		if (pad > 0 || (v = sextet(c)) < 0)
+		if (pad > 0 || v < 0)
 			return -1;	/* data after padding, or not base64 */
 		acc = (acc << 6) | (unsigned long)v;
 		bits += 6;

@@ -45,10 +45,38 @@ is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int
-skipped(const struct arc_canon_skip *skip, size_t i)
+/* relaxed_state - white space pending between two runs of a value */
+struct relaxed_state {
+	int pending_space, started;
+};
+
+/*
+ * relaxed_run - value[from, to) relaxed into out: line breaks dropped,
+ * each WSP run one SP, none at the start; a WSP run at the end stays
+ * pending (the caller drops it). Returns the new end of out.
+ */
+static unsigned char *
+relaxed_run(unsigned char *out, const char *value, size_t from, size_t to,
+	    struct relaxed_state *st)
 {
-	return skip != NULL && i >= skip->from && i < skip->to;
+	for (size_t i = from; i < to; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (c <= ' ') {
+			if (c == ' ' || c == '\t') {
+				st->pending_space = st->started;
+				continue;
+			}
+			if (c == '\r' || c == '\n')
+				continue;
+		}
+		if (st->pending_space)
+			*out++ = ' ';
+		st->pending_space = 0;
+		st->started = 1;
+		*out++ = c;
+	}
+	return out;
 }
 
 /*
@@ -61,7 +89,7 @@ relaxed(struct arc_canon_buf *buf, const char *name, const char *value, size_t l
 	const struct arc_canon_skip *skip)
 {
 	size_t n = strlen(name);
-	int pending_space = 0, started = 0;
+	struct relaxed_state st = { 0, 0 };
 	unsigned char *out;
 
 	if (reserve(buf, n + 1 + len) < 0)
@@ -75,20 +103,11 @@ relaxed(struct arc_canon_buf *buf, const char *name, const char *value, size_t l
 		*out++ = (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 	}
 	*out++ = ':';
-	for (size_t i = 0; i < len; i++) {
-		char c = value[i];
-
-		if (c == '\r' || c == '\n' || skipped(skip, i))
-			continue;
-		if (is_wsp(c)) {
-			pending_space = started;
-			continue;
-		}
-		if (pending_space)
-			*out++ = ' ';
-		pending_space = 0;
-		started = 1;
-		*out++ = (unsigned char)c;
+	if (skip != NULL && skip->from < skip->to) {
+		out = relaxed_run(out, value, 0, skip->from, &st);
+		out = relaxed_run(out, value, skip->to, len, &st);
+	} else {
+		out = relaxed_run(out, value, 0, len, &st);
 	}
 	buf->len = (size_t)(out - buf->data);
 }

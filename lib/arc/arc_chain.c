@@ -50,58 +50,9 @@ kind_of(const char *name)
 	return ARC_KIND_OTHER;
 }
 
-/* arena_reserve - room for n more octets in the arena; 0 or -1 */
-static int
-arena_reserve(struct arc_chain *c, size_t n)
-{
-	size_t size = c->arena_size ? c->arena_size : 4096;
-	char *grown;
-
-	if (c->arena_len + n <= c->arena_size)
-		return 0;
-	while (size < c->arena_len + n)
-		size *= 2;
-	if ((grown = realloc(c->arena, size)) == NULL)
-		return -1;
-	c->arena = grown;
-	c->arena_size = size;
-	return 0;
-}
-
-/*
- * keep - name and value into the arena: the value with every bare LF made
- * CRLF and the final line break dropped. Returns 0 or -1.
- */
-static int
-keep(struct arc_chain *c, struct arc_field *f, const char *name, const char *value, size_t len)
-{
-	size_t nlen = strlen(name);
-	char *out;
-
-	while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == '\r'))
-		len--;
-	if (arena_reserve(c, nlen + 1 + 2 * len + 1) < 0)
-		return -1;
-	f->name_off = c->arena_len;
-	memcpy(c->arena + c->arena_len, name, nlen + 1);
-	c->arena_len += nlen + 1;
-	f->value_off = c->arena_len;
-	out = c->arena + c->arena_len;
-	for (size_t i = 0; i < len; i++) {
-		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
-			*out++ = '\r';
-		*out++ = value[i];
-	}
-	*out++ = '\0';
-	f->len = (size_t)(out - (c->arena + f->value_off)) - 1;
-	c->arena_len = (size_t)(out - c->arena);
-	return 0;
-}
-
 int
 arc_chain_header(struct arc_chain *c, const char *name, const char *value, size_t len)
 {
-	struct arc_field *f;
 	enum arc_kind kind = kind_of(name);
 
 	if (c->failed || c->state != ST_HEADERS)
@@ -109,26 +60,18 @@ arc_chain_header(struct arc_chain *c, const char *name, const char *value, size_
 	if (kind != ARC_KIND_OTHER)
 		c->arc_fields++;
 	c->bytes += strlen(name) + len + 3;
+	if (c->arc_fields == 0) {
+		/* above the chain, or mail without ARC: a name noted, nothing copied */
+		arc_fields_note_above(&c->kept, name);
+		return 0;
+	}
 	if (c->too_large || c->bytes > ARC_CHAIN_MAX_HEADER_BYTES
-	    || c->count == ARC_CHAIN_MAX_FIELDS) {
+	    || c->kept.count == ARC_CHAIN_MAX_FIELDS) {
 		c->too_large = 1;
 		return 0;
 	}
-	if (c->count == c->alloc) {
-		size_t n = c->alloc ? 2 * c->alloc : 32;
-		struct arc_field *grown = realloc(c->fields, n * sizeof(*grown));
-
-		if (grown == NULL)
-			return c->failed = 1, -1;
-		c->fields = grown;
-		c->alloc = n;
-	}
-	f = &c->fields[c->count];
-	f->kind = kind;
-	f->name = f->value = NULL;
-	if (keep(c, f, name, value, len) < 0)
+	if (arc_fields_keep(&c->kept, name, value, len, kind) < 0)
 		return c->failed = 1, -1;
-	c->count++;
 	return 0;
 }
 
@@ -179,21 +122,14 @@ arc_chain_eoh(struct arc_chain *c)
 	if (c->failed || c->state != ST_HEADERS)
 		return c->failed = 1, -1;
 	c->state = ST_BODY;
-	if (c->arc_fields == 0) {
-		/* the usual message: nothing to verify, nothing to keep */
-		free(c->arena);
-		c->arena = NULL;
-		c->arena_len = c->arena_size = 0;
-		c->count = 0;
-	}
-	for (size_t i = 0; i < c->count; i++) {
-		c->fields[i].name = c->arena + c->fields[i].name_off;
-		c->fields[i].value = c->arena + c->fields[i].value_off;
-	}
+	if (c->arc_fields == 0)
+		return 0;	/* the usual message: nothing was kept, nothing to verify */
 	if (arc_set_build(c) < 0)
 		return c->failed = 1, -1;
-	if (c->n > 0 && c->structure_error == NULL)
-		c->body = body_hasher(&c->instances[c->n - 1].ams_tags);
+	if (c->n > 0 && c->structure_error == NULL
+	    && (c->body = body_hasher(&c->instances[c->n - 1].ams_tags)) != NULL
+	    && (c->conv = malloc(ARC_CHAIN_CONV)) == NULL)
+		return c->failed = 1, -1;
 	return 0;
 }
 
@@ -208,7 +144,7 @@ arc_chain_body(struct arc_chain *c, const unsigned char *chunk, size_t len)
 		size_t out = 0;
 		int prev_cr = c->prev_cr;
 
-		while (len > 0 && out + 2 <= sizeof(c->conv)) {
+		while (len > 0 && out + 2 <= ARC_CHAIN_CONV) {
 			unsigned char ch = *chunk++;
 
 			len--;
@@ -260,10 +196,7 @@ verify(struct arc_chain *c, struct resolver *resolver)
 		return "internal-error";
 	if ((reason = arc_verify_ams(c, resolver, digest, digest_len)) != NULL)
 		return reason;
-	for (unsigned i = c->n; i >= 1; i--)
-		if ((reason = arc_verify_seal(c, resolver, i)) != NULL)
-			return reason;
-	return NULL;
+	return arc_verify_seals(c, resolver);
 }
 
 const struct arc_chain_result *
@@ -316,11 +249,10 @@ arc_chain_free(struct arc_chain **cp)
 	if (c == NULL)
 		return;
 	*cp = NULL;
-	free(c->arena);
-	free(c->fields);
-	if (c->sets != NULL)
-		for (unsigned i = 0; i < ARC_CHAIN_MAX_INSTANCES; i++)
-			free((char *)c->sets[i].sealer);
+	arc_fields_clear(&c->kept);
+	free(c->conv);
+	for (unsigned i = 0; i < c->slots; i++)
+		free((char *)c->sets[i].sealer);
 	free(c->sets);
 	free(c->instances);
 	dkimv_bodyhash_free(&c->body);

@@ -27,10 +27,15 @@
  * methods in the recorded results, folded fields, RSA keys up to the
  * size OpenSSL decodes (16384 bits).
  *
- * Memory: the header fields are kept (the AMS may select any of them)
- * up to ARC_CHAIN_MAX_HEADER_BYTES / ARC_CHAIN_MAX_FIELDS; beyond that the
- * rest is counted, and a message with ARC fields gets fail
- * "headers-too-large". The body costs constant memory.
+ * Memory: nothing is kept before the first (topmost) ARC field, only a
+ * fingerprint of each field's name in a fixed table, so mail without ARC
+ * fields costs no copy and no allocation per field. From the first ARC
+ * field on, the fields are kept (the AMS may select any of them) up to
+ * ARC_CHAIN_MAX_HEADER_BYTES / ARC_CHAIN_MAX_FIELDS; beyond that the rest
+ * is counted, and the chain fails "headers-too-large". An AMS whose h=
+ * selects a field above every ARC field fails
+ * "ams-covers-field-above-chain" (see private/arc_fields.h and
+ * docs/limits.md). The body costs constant memory.
  *
  * Input: as dkimv.h says: `value` is the field body as it followed the
  * colon, leading white space included, folded with "\n" or "\r\n"; body

@@ -92,11 +92,44 @@ aar_instance(const char *v, size_t len, size_t *payload_r, const char **error_r)
 	}
 }
 
-/* place - put field f into its instance slot; 0, or -1 with the reason */
+/*
+ * grow - room for instances 1..i: most chains have one to three, so the
+ * arrays grow with the highest instance seen rather than being made for
+ * ARC_CHAIN_MAX_INSTANCES (100 kB) up front. 0, or -1 when out of memory.
+ */
+static int
+grow(struct arc_chain *c, unsigned i)
+{
+	unsigned n = c->slots ? c->slots : 4;
+	struct arc_instance *in;
+	struct arc_chain_set *sets;
+
+	if (i <= c->slots)
+		return 0;
+	while (n < i)
+		n *= 2;
+	if (n > ARC_CHAIN_MAX_INSTANCES)
+		n = ARC_CHAIN_MAX_INSTANCES;
+	if ((in = realloc(c->instances, n * sizeof(*in))) == NULL)
+		return -1;
+	c->instances = in;
+	if ((sets = realloc(c->sets, n * sizeof(*sets))) == NULL)
+		return -1;
+	c->sets = sets;
+	for (unsigned k = c->slots; k < n; k++) {
+		memset(&in[k], 0, sizeof(in[k]));
+		in[k].as = in[k].ams = in[k].aar = SIZE_MAX;
+		memset(&sets[k], 0, sizeof(sets[k]));
+	}
+	c->slots = n;
+	return 0;
+}
+
+/* place - put field f into its instance slot; 0, -1 with the reason, -2 out of memory */
 static int
 place(struct arc_chain *c, size_t f, const char **error_r)
 {
-	struct arc_field *field = &c->fields[f];
+	struct arc_field *field = &c->kept.field[f];
 	struct arc_tags tags;
 	struct arc_instance *in;
 	unsigned i;
@@ -115,6 +148,8 @@ place(struct arc_chain *c, size_t f, const char **error_r)
 			return -1;
 		}
 	}
+	if (grow(c, i) < 0)
+		return -2;
 	in = &c->instances[i - 1];
 	if ((field->kind == ARC_KIND_SEAL && in->as != SIZE_MAX)
 	    || (field->kind == ARC_KIND_AMS && in->ams != SIZE_MAX)
@@ -166,18 +201,17 @@ arc_set_build(struct arc_chain *c)
 		c->structure_error = "headers-too-large";
 		return 0;
 	}
-	c->instances = calloc(ARC_CHAIN_MAX_INSTANCES, sizeof(*c->instances));
-	c->sets = calloc(ARC_CHAIN_MAX_INSTANCES, sizeof(*c->sets));
-	if (c->instances == NULL || c->sets == NULL)
-		return -1;
-	for (unsigned i = 0; i < ARC_CHAIN_MAX_INSTANCES; i++)
-		c->instances[i].as = c->instances[i].ams = c->instances[i].aar = SIZE_MAX;
-	for (size_t f = 0; f < c->count; f++)
-		if (c->fields[f].kind != ARC_KIND_OTHER && place(c, f, &error) < 0) {
-			c->structure_error = error;
-			c->n = 0;
-			return 0;
-		}
+	for (size_t f = 0; f < c->kept.count; f++) {
+		int rc;
+
+		if (c->kept.field[f].kind == ARC_KIND_OTHER || (rc = place(c, f, &error)) == 0)
+			continue;
+		c->n = 0;
+		if (rc == -2)
+			return -1;
+		c->structure_error = error;
+		return 0;
+	}
 	for (unsigned i = 0; i < c->n; i++) {
 		const struct arc_instance *in = &c->instances[i];
 

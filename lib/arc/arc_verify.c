@@ -8,7 +8,9 @@
  * base64), "canonicalization-unsupported", "ams-covers-seal" (h= names
  * ARC-Seal), "seal-has-h" (an AS with h=, RFC 8617 4.1.3),
  * "signature-expired" (x= in the past), "body-hash-mismatch",
- * "signature-mismatch", "out-of-memory", and those of arc_key.h.
+ * "signature-mismatch", "ams-covers-field-above-chain" (h= selects a
+ * field above every ARC field, see ams_input), "out-of-memory", and those
+ * of arc_key.h.
  *
  * Thread-safety: one chain, one thread at a time.
  */
@@ -25,6 +27,8 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
 
 #define ARC_VERIFY_MAX_SIG 2048		/* RSA-16384 */
 
@@ -74,10 +78,13 @@ chain_key(struct arc_chain *c, struct resolver *resolver, const struct arc_key_r
 	return k->pkey;
 }
 
-/* rsa_verify - RSASSA-PKCS1-v1_5 with SHA-256 over data; NULL or the reason */
+/*
+ * rsa_verify - RSASSA-PKCS1-v1_5 of a SHA-256 digest (the caller hashed
+ * the input, so that the seals can share theirs); NULL or the reason
+ */
 static const char *
 rsa_verify(struct arc_chain *c, struct resolver *resolver, const struct arc_tags *tags,
-	   const struct arc_canon_buf *data)
+	   const unsigned char digest[SHA256_DIGEST_LENGTH])
 {
 	const struct arc_tag *b = arc_tags_get(tags, "b");
 	const struct arc_tag *s = arc_tags_get(tags, "s");
@@ -88,7 +95,7 @@ rsa_verify(struct arc_chain *c, struct resolver *resolver, const struct arc_tags
 		.timeout_ms = c->settings.timeout_ms,
 	};
 	const char *reason = NULL;
-	EVP_MD_CTX *ctx;
+	EVP_PKEY_CTX *ctx;
 	EVP_PKEY *key, *owned = NULL;
 	long siglen;
 	int ok;
@@ -110,13 +117,15 @@ rsa_verify(struct arc_chain *c, struct resolver *resolver, const struct arc_tags
 	}
 	if (key == NULL)
 		return reason;
-	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+	if ((ctx = EVP_PKEY_CTX_new(key, NULL)) == NULL) {
 		EVP_PKEY_free(owned);
 		return "out-of-memory";
 	}
-	ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1
-	    && EVP_DigestVerify(ctx, sig, (size_t)siglen, data->data, data->len) == 1;
-	EVP_MD_CTX_free(ctx);
+	ok = EVP_PKEY_verify_init(ctx) == 1
+	    && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1
+	    && EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) == 1
+	    && EVP_PKEY_verify(ctx, sig, (size_t)siglen, digest, SHA256_DIGEST_LENGTH) == 1;
+	EVP_PKEY_CTX_free(ctx);
 	EVP_PKEY_free(owned);
 	return ok ? NULL : "signature-mismatch";
 }
@@ -170,36 +179,45 @@ field_named(const struct arc_field *f, const char *name, size_t len)
 /*
  * ams_input - the header hash input of the AMS: the fields h= selects,
  * each name taking the next instance from the bottom (RFC 6376 5.4.2),
- * then the AMS itself with b= emptied and no final CRLF
+ * then the AMS itself with b= emptied and no final CRLF. NULL, or the
+ * reason: "out-of-memory", or "ams-covers-field-above-chain" when h=
+ * selects a field that came before every ARC field, which is not kept
+ * (arc_fields.h; docs/limits.md says why that chain fails).
  */
-static void
+static const char *
 ams_input(struct arc_chain *c, const struct arc_field *ams, const struct arc_tag *h,
 	  enum arc_canon_mode mode, struct arc_canon_buf *buf)
 {
-	unsigned char *used = calloc(c->count ? c->count : 1, 1);
+	unsigned char *used = calloc(c->kept.count ? c->kept.count : 1, 1);
 	const char *p = h->value, *end = h->value + h->value_len, *name;
 	const struct arc_tag *b;
 	struct arc_canon_skip skip;
 	size_t len;
 
-	if (used == NULL) {
-		buf->failed = 1;
-		return;
-	}
+	if (used == NULL)
+		return "out-of-memory";
 	while (h_next(&p, end, &name, &len)) {
-		for (size_t f = c->count; f-- > 0;) {
-			if (used[f] || !field_named(&c->fields[f], name, len))
+		size_t f;
+
+		for (f = c->kept.count; f-- > 0;) {
+			if (used[f] || !field_named(&c->kept.field[f], name, len))
 				continue;
 			used[f] = 1;
-			arc_canon_field(buf, mode, c->fields[f].name, c->fields[f].value,
-					c->fields[f].len, NULL, 1);
+			arc_canon_field(buf, mode, c->kept.field[f].name, c->kept.field[f].value,
+					c->kept.field[f].len, NULL, 1);
 			break;
+		}
+		/* every kept one used: the next from the bottom would be above the chain */
+		if (f == SIZE_MAX && arc_fields_above_has(&c->kept, name, len)) {
+			free(used);
+			return "ams-covers-field-above-chain";
 		}
 	}
 	free(used);
 	b = arc_tags_get(&c->instances[c->n - 1].ams_tags, "b");
 	arc_verify_tag_range(ams, b, &skip.from, &skip.to);
 	arc_canon_field(buf, mode, ams->name, ams->value, ams->len, &skip, 0);
+	return arc_canon_failed(buf) ? "out-of-memory" : NULL;
 }
 
 const char *
@@ -239,46 +257,90 @@ arc_verify_ams(struct arc_chain *c, struct resolver *resolver, const unsigned ch
 		return "signature-syntax";
 	if ((size_t)n != bh_len || memcmp(want, bh, bh_len) != 0)
 		return "body-hash-mismatch";
-	ams_input(c, &c->fields[in->ams], h, mode, &buf);
-	reason = arc_canon_failed(&buf) ? "out-of-memory" : rsa_verify(c, resolver, tags, &buf);
+	if ((reason = ams_input(c, &c->kept.field[in->ams], h, mode, &buf)) == NULL) {
+		unsigned char digest[SHA256_DIGEST_LENGTH];
+
+		reason = EVP_Digest(buf.data, buf.len, digest, NULL, EVP_sha256(), NULL) == 1
+		    ? rsa_verify(c, resolver, tags, digest) : "out-of-memory";
+	}
 	arc_canon_release(&buf);
 	return reason;
 }
 
-const char *
-arc_verify_seal(struct arc_chain *c, struct resolver *resolver, unsigned i)
+/*
+ * seal_digests - the SHA-256 of every seal's input (RFC 8617 5.1.1: sets
+ * 1..i in order AAR, AMS, AS, relaxed, the AS of i with b= empty and no
+ * final CRLF) into digest[i - 1], have[i - 1] = 1 where the seal has a b=.
+ * The inputs of seals i and i + 1 share all of sets 1..i except the b= of
+ * AS i, so one running hash over the sets in full is copied at each seal:
+ * every field is canonicalized and hashed once, not once per seal above
+ * it. NULL, or "out-of-memory".
+ */
+static const char *
+seal_digests(struct arc_chain *c, unsigned char (*digest)[SHA256_DIGEST_LENGTH],
+	     unsigned char *have)
 {
-	const struct arc_instance *in = &c->instances[i - 1];
-	const struct arc_tags *tags = &in->as_tags;
-	const struct arc_tag *a = arc_tags_get(tags, "a"), *b = arc_tags_get(tags, "b");
+	EVP_MD_CTX *run = EVP_MD_CTX_new(), *one = EVP_MD_CTX_new();
 	struct arc_canon_buf buf = { 0 };
-	struct arc_canon_skip skip;
-	const char *reason;
+	int ok = run != NULL && one != NULL && EVP_DigestInit_ex(run, EVP_sha256(), NULL) == 1;
 
-	if (a == NULL || b == NULL || arc_tags_get(tags, "cv") == NULL)
-		return "signature-syntax";
-	if (!arc_tags_is(a, "rsa-sha256"))
-		return "algorithm-unsupported";
-	if (arc_tags_get(tags, "h") != NULL)
-		return "seal-has-h";
-	/* RFC 8617 5.1.1: sets 1..i in order AAR, AMS, AS; relaxed only */
-	for (unsigned k = 1; k <= i; k++) {
+	for (unsigned k = 1; ok && k <= c->n; k++) {
 		const struct arc_instance *set = &c->instances[k - 1];
-		const struct arc_field *aar = &c->fields[set->aar];
-		const struct arc_field *ams = &c->fields[set->ams];
-		const struct arc_field *as = &c->fields[set->as];
+		const struct arc_field *aar = &c->kept.field[set->aar];
+		const struct arc_field *ams = &c->kept.field[set->ams];
+		const struct arc_field *as = &c->kept.field[set->as];
+		const struct arc_tag *b = arc_tags_get(&set->as_tags, "b");
+		struct arc_canon_skip skip;
 
+		arc_canon_reset(&buf);
 		arc_canon_field(&buf, ARC_CANON_RELAXED, aar->name, aar->value, aar->len, NULL, 1);
 		arc_canon_field(&buf, ARC_CANON_RELAXED, ams->name, ams->value, ams->len, NULL, 1);
-		if (k < i) {
+		ok = !arc_canon_failed(&buf) && EVP_DigestUpdate(run, buf.data, buf.len) == 1;
+		if (ok && b != NULL) {
+			arc_canon_reset(&buf);
+			arc_verify_tag_range(as, b, &skip.from, &skip.to);
 			arc_canon_field(&buf, ARC_CANON_RELAXED, as->name, as->value, as->len,
-					NULL, 1);
-			continue;
+					&skip, 0);
+			ok = !arc_canon_failed(&buf) && EVP_MD_CTX_copy_ex(one, run) == 1
+			    && EVP_DigestUpdate(one, buf.data, buf.len) == 1
+			    && EVP_DigestFinal_ex(one, digest[k - 1], NULL) == 1;
+			have[k - 1] = 1;
 		}
-		arc_verify_tag_range(as, b, &skip.from, &skip.to);
-		arc_canon_field(&buf, ARC_CANON_RELAXED, as->name, as->value, as->len, &skip, 0);
+		arc_canon_reset(&buf);
+		arc_canon_field(&buf, ARC_CANON_RELAXED, as->name, as->value, as->len, NULL, 1);
+		ok = ok && !arc_canon_failed(&buf) && EVP_DigestUpdate(run, buf.data, buf.len) == 1;
 	}
-	reason = arc_canon_failed(&buf) ? "out-of-memory" : rsa_verify(c, resolver, tags, &buf);
 	arc_canon_release(&buf);
+	EVP_MD_CTX_free(run);
+	EVP_MD_CTX_free(one);
+	return ok ? NULL : "out-of-memory";
+}
+
+const char *
+arc_verify_seals(struct arc_chain *c, struct resolver *resolver)
+{
+	unsigned char (*digest)[SHA256_DIGEST_LENGTH] = calloc(c->n, sizeof(*digest));
+	unsigned char *have = calloc(c->n, 1);
+	const char *reason = NULL;
+
+	if (digest == NULL || have == NULL)
+		reason = "out-of-memory";
+	else
+		reason = seal_digests(c, digest, have);
+	for (unsigned i = c->n; reason == NULL && i >= 1; i--) {
+		const struct arc_tags *tags = &c->instances[i - 1].as_tags;
+		const struct arc_tag *a = arc_tags_get(tags, "a");
+
+		if (a == NULL || !have[i - 1] || arc_tags_get(tags, "cv") == NULL)
+			reason = "signature-syntax";
+		else if (!arc_tags_is(a, "rsa-sha256"))
+			reason = "algorithm-unsupported";
+		else if (arc_tags_get(tags, "h") != NULL)
+			reason = "seal-has-h";
+		else
+			reason = rsa_verify(c, resolver, tags, digest[i - 1]);
+	}
+	free(digest);
+	free(have);
 	return reason;
 }

@@ -6,8 +6,9 @@
  * of From fields and the parse of the first, and the positions of
  * Authentication-Results fields that claim our authserv-id. Every field
  * goes to the DKIM verifier and to the ARC verifier (which keeps the
- * fields, bounded, since the newest ARC-Message-Signature may select any
- * of them).
+ * fields from the first ARC field on, bounded, since the newest
+ * ARC-Message-Signature may select any of them, and nothing of mail
+ * without ARC fields).
  *
  * Thread-safety: one thread at a time per message.
  */

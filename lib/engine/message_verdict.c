@@ -196,6 +196,7 @@ record_facts(struct message *m)
 	v->np = d->record.np;
 	v->pct = d->record.pct;
 	v->testing = d->record.testing;
+	v->psd = d->record.psd;
 	v->removed_tags = dmarc_record_removed_tags(d->record.tags);
 	v->adkim = d->record.adkim == ALIGN_STRICT ? 's' : 'r';
 	v->aspf = d->record.aspf == ALIGN_STRICT ? 's' : 'r';

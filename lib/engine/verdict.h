@@ -58,6 +58,7 @@ struct verdict {
 	enum dmarc_request p, sp, np;
 	unsigned pct;			/* as published (100 by default); not acted on */
 	int testing;
+	enum dmarc_psd psd;		/* the record's psd= (RFC 9989 4.7), u by default */
 	/* how the policy was looked for, RFC 9990's discovery_method:
 	 * "treewalk" or "psl"; NULL when no discovery was made */
 	const char *discovery;

@@ -13,6 +13,7 @@
  */
 #include "lookalike_set_state.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unicode/utf8.h>
 
@@ -315,8 +316,8 @@ answer(struct query *x, enum lookalike_kind kind, const struct lookalike_name *e
 	else
 		return 0;
 	out->kind = kind;
-	strncpy(out->protected_domain, name, sizeof(out->protected_domain) - 1);
-	out->protected_domain[sizeof(out->protected_domain) - 1] = '\0';
+	/* names in the set are at most 253 octets: always fits */
+	snprintf(out->protected_domain, sizeof(out->protected_domain), "%s", name);
 	return 1;
 }
 

@@ -257,7 +257,7 @@ report_record_from_verdict(const struct verdict *v, int64_t now, struct report_r
 	p->adkim = v->adkim == 's' ? 's' : 'r';
 	p->aspf = v->aspf == 's' ? 's' : 'r';
 	p->testing = v->testing != 0;
-	p->psd = -1;	/* the verdict does not carry the record's psd= yet */
+	p->psd = v->psd == DMARC_PSD_Y ? 1 : v->psd == DMARC_PSD_N ? 0 : -1;
 	if (v->discovery == NULL
 	    || report_record_discovery_parse(v->discovery, &p->discovery) < 0)
 		p->discovery = REPORT_DISCOVERY_UNKNOWN;

@@ -5,7 +5,8 @@
 #    series that should fire it, and only there;
 #  - conf/dmarcguard-grafana.json is valid JSON, every panel has queries,
 #    every query parses as PromQL (promtool checks them as recording rules)
-#    and names only metrics the daemon exports (milter/metrics.c).
+#    and names only metrics the daemon exports (milter/metrics.c);
+#  - docs/metrics.md documents every metric milter/metrics.c exports.
 # Usage: run.sh SOURCE_DIR
 set -euo pipefail
 src=$1
@@ -26,6 +27,12 @@ for name in list(known):
     if name.endswith("_seconds"):
         known |= {name + "_bucket", name + "_sum", name + "_count"}
 assert len(known) >= 15, "metric names not found in milter/metrics.c"
+doc = open(src + "/docs/metrics.md").read()
+undocumented = sorted(n for n in set(re.findall(r'"(dmarcguard_[a-z_]+)"', code))
+                      if "`%s`" % n not in doc)
+if undocumented:
+    print("docs/metrics.md does not document: " + ", ".join(undocumented))
+    sys.exit(1)
 exprs, bad = [], []
 for p in dash["panels"]:
     targets = p.get("targets") or []

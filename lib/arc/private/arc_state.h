@@ -10,44 +10,31 @@
 #define DMARCGUARD_ARC_STATE_H
 
 #include "arc_chain.h"
+#include "arc_fields.h"
 #include "arc_tags.h"
 #include "dkimv_bodyhash.h"
 
-enum arc_kind { ARC_KIND_OTHER, ARC_KIND_SEAL, ARC_KIND_AMS, ARC_KIND_AAR };
-
-/*
- * one header field as received, folded with CRLF; name and value point
- * into the chain's arena from arc_chain_eoh on (offsets until then, as
- * the arena may move while it grows)
- */
-struct arc_field {
-	char *name;
-	char *value;
-	size_t name_off, value_off, len;
-	enum arc_kind kind;
-};
+#define ARC_CHAIN_CONV 4096
 
 /* the fields and parsed tags of one instance; indexes into fields */
 struct arc_instance {
-	size_t as, ams, aar;		/* field indexes; SIZE_MAX when absent */
+	size_t as, ams, aar;		/* indexes into kept.field; SIZE_MAX when absent */
 	struct arc_tags as_tags, ams_tags;
 };
 
 struct arc_chain {
 	struct arc_chain_settings settings;
-	struct arc_field *fields;
-	size_t count, alloc, bytes;
-	char *arena;			/* every name and value, NUL-terminated */
-	size_t arena_len, arena_size;
+	struct arc_fields kept;		/* from the first ARC field on */
+	size_t bytes;			/* of every field, kept or not */
 	int too_large, arc_fields, failed, state, finished, prev_cr;
 
 	/* after arc_chain_eoh: instances[i - 1] for i = 1..n */
-	struct arc_instance *instances;
-	unsigned n;
+	struct arc_instance *instances;	/* and sets: `slots` of each */
+	unsigned n, slots;
 	const char *structure_error;	/* why the chain fails before any signature */
 
 	struct dkimv_bodyhash *body;	/* for the newest AMS; NULL without one */
-	unsigned char conv[4096];	/* a body chunk with LF repaired */
+	unsigned char *conv;		/* ARC_CHAIN_CONV octets: a body chunk with LF repaired */
 
 	struct arc_chain_set *sets;
 	struct arc_chain_result result;
@@ -62,7 +49,7 @@ struct arc_chain {
 };
 
 /*
- * arc_set_build - find the instances among c->fields and check the chain's
+ * arc_set_build - find the instances among c->kept and check the chain's
  * structure; sets c->n and c->instances, or c->structure_error. Returns -1
  * only when out of memory.
  */
@@ -78,8 +65,11 @@ unsigned arc_set_instance(const struct arc_tags *tags);
 const char *arc_verify_ams(struct arc_chain *c, struct resolver *resolver,
 			   const unsigned char *bh, size_t bh_len);
 
-/* arc_verify_seal - verify the seal of instance i; NULL, or the reason */
-const char *arc_verify_seal(struct arc_chain *c, struct resolver *resolver, unsigned i);
+/*
+ * arc_verify_seals - verify every seal, from c->n down to 1; NULL, or the
+ * reason of the first (newest) that fails
+ */
+const char *arc_verify_seals(struct arc_chain *c, struct resolver *resolver);
 
 /* arc_verify_tag_range - the raw text of a tag's value, FWS around it included */
 void arc_verify_tag_range(const struct arc_field *f, const struct arc_tag *tag,
