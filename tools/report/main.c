@@ -130,7 +130,6 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 	};
 	struct resolver_settings rs;
 	struct resolver *resolver = NULL;
-	struct orgdomain *od = NULL;
 	struct domains d = { 0 };
 	struct pending p = { 0 };
 	char host[REPORT_STORE_OWNER_SIZE - 24] = "", owner[REPORT_STORE_OWNER_SIZE];
@@ -141,7 +140,6 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 	s.owner = owner;
 	runtime_resolver_settings(cfg, &rs);
 	if ((resolver = resolver_new(&rs, &why)) == NULL
-	    || (od = orgdomain_new(cfg->public_suffix_list, &why)) == NULL
 	    || (!o->dry_run && report_store_pending(st, day, add_pending, &p, &why) < 0)
 	    || report_store_domains(st, day, add_domain, &d, &why) < 0) {
 		fprintf(stderr, "dmarcguard-reports: %s\n", why);
@@ -149,14 +147,13 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 		d.n = p.n = 0;
 	}
 	s.resolver = resolver;
-	s.od = od;
+	s.od = cfg->orgdomain;	/* the configuration loaded the suffix list */
 	for (size_t i = 0; i < p.n; i++)
 		failed |= reports_send_one(&s, p.items[i].domain, p.items[i].day);
 	for (size_t i = 0; i < d.n; i++)
 		failed |= reports_send_one(&s, d.names[i], day);
 	free(p.items);
 	free(d.names);
-	orgdomain_free(&od);
 	resolver_free(&resolver);
 	return failed;
 }
@@ -275,6 +272,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "dmarcguard-reports: %s\n", error);
 		return 2;
 	}
+	/* old key names load with a warning, as the daemon and -n say them */
+	for (size_t i = 0; i < cfg->warning_count; i++)
+		fprintf(stderr, "dmarcguard-reports: warning: %s\n", cfg->warnings[i]);
 	if (cfg->report_store[0] == '\0') {
 		fprintf(stderr, "dmarcguard-reports: %s sets no ReportStore\n", cfg->source);
 		config_unref(&cfg);
