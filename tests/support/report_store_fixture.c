@@ -20,11 +20,11 @@
 static char dir[] = "/tmp/test_report_store.XXXXXX";
 static char uri[1024], path[256];
 static const char *pg;		/* DMARCGUARD_TEST_PG: "postgresql:conninfo", or NULL */
+static char suite_name[128];	/* Check keeps the pointer for the whole run */
 
 Suite *
 report_store_fixture_suite(const char *name, TCase **tc_r)
 {
-	char full[128];
 	Suite *s;
 
 	pg = getenv("DMARCGUARD_TEST_PG");
@@ -32,8 +32,8 @@ report_store_fixture_suite(const char *name, TCase **tc_r)
 		fprintf(stderr, "DMARCGUARD_TEST_PG: expected postgresql:conninfo\n");
 		return NULL;
 	}
-	snprintf(full, sizeof(full), "%s_%s", name, pg != NULL ? "pg" : "sqlite");
-	s = suite_create(strdup(full));	/* Check keeps the pointer for the run */
+	snprintf(suite_name, sizeof(suite_name), "%s_%s", name, pg != NULL ? "pg" : "sqlite");
+	s = suite_create(suite_name);
 	*tc_r = tcase_create("core");
 	tcase_add_checked_fixture(*tc_r, report_store_fixture_setup, report_store_fixture_teardown);
 	suite_add_tcase(s, *tc_r);
