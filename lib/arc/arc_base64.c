@@ -38,7 +38,29 @@ arc_base64_decode(const char *s, size_t len, unsigned char *out, size_t size)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		int v = sextet[(unsigned char)s[i]];
+		int v;
+
+		/*
+		 * Four digits at a quantum boundary are three octets at once:
+		 * the common case (signatures and keys folded every 60-odd
+		 * digits), about a fifth of the instructions of the loop below.
+		 */
+		if (bits == 0 && pad == 0 && len - i >= 4 && size - n >= 3) {
+			int a = sextet[(unsigned char)s[i]], b = sextet[(unsigned char)s[i + 1]];
+			int c = sextet[(unsigned char)s[i + 2]], d = sextet[(unsigned char)s[i + 3]];
+
+			if ((a | b | c | d) >= 0) {
+				unsigned long q = (unsigned long)a << 18 | (unsigned long)b << 12
+						  | (unsigned long)c << 6 | (unsigned long)d;
+
+				out[n++] = (unsigned char)(q >> 16);
+				out[n++] = (unsigned char)(q >> 8);
+				out[n++] = (unsigned char)q;
+				i += 3;
+				continue;
+			}
+		}
+		v = sextet[(unsigned char)s[i]];
 
 		if (v == -2)
 			continue;
