@@ -28,9 +28,10 @@
 # 3. With --instructions: the same three copies through the daemon under
 #    `valgrind --tool=callgrind`, 100 and 500 messages, and the marginal
 #    instruction count per message (start-up, warm-up and shut-down drop
-#    out; repeatable to well under 1 %), then the functions whose
-#    inclusive marginal counts differ most between chain and control and
-#    between control and plain (callgrind_annotate). Several minutes.
+#    out; repeatable to well under 1 %), then the objects and functions
+#    (self and inclusive, callgrind_annotate) whose marginal counts differ
+#    most between chain and control and between control and plain. The
+#    callgrind files stay in OUT/cg-*. About a minute a build.
 #
 # --baseline=DIR: a build of an older commit (bench/dmarcguard-arc-bench and
 # milter/dmarcguard); every figure is printed for it too, before ours.
@@ -189,28 +190,34 @@ grind() {
 		{ echo "arc.sh: loadgen failed under callgrind, see $dir" >&2; return 1; }
 	kill -TERM "$pid"
 	wait "$pid" 2>/dev/null || true
-	callgrind_annotate --inclusive=yes --threshold=100 "$dir/callgrind.out" |
-		awk 'match($0, /^ *[0-9,]+ +(\([^)]*\) +)?/) {
-			n = $1; gsub(",", "", n); print n, substr($0, RLENGTH + 1) }' \
-		> "$dir/functions.txt"
+	for how in yes no; do
+		callgrind_annotate --inclusive=$how --auto=no --tree=none --threshold=100 \
+			"$dir/callgrind.out" |
+			awk 'match($0, /^ *[0-9,]+ +(\([^)]*\) +)?/) {
+				n = $1; gsub(",", "", n); print n, substr($0, RLENGTH + 1) }' \
+			> "$dir/functions-$how.txt"
+	done
+	# self counts by object: the daemon, libcrypto, libc, libmilter...
+	awk '$NF ~ /^\[.*\]$/ { o = $NF; sub(/.*\//, "", o); print $1, "[" o }' \
+		"$dir/functions-no.txt" > "$dir/objects.txt"
 	sed -n 's/^summary: //p' "$dir/callgrind.out" | tail -1
 }
 small=100
 large=500
-top_functions() { # BUILD KIND_A KIND_B TITLE - marginal inclusive A - B by function
-	local b=$1 base
-	base=$(basename "$b")
-	echo "   $4: functions whose inclusive instructions per message differ most"
+# differ FILE A B LIMIT - the marginal A - B per message of each row of
+# FILE (a count, then a name) in the two kinds' runs, largest first
+differ() {
+	local file=$1 a=$2 b=$3 limit=$4
 	awk -v n=$((large - small)) '
-		{ v = $1; $1 = ""; k = substr($0, 2) }
-		FILENAME ~ /-A-l$/ { d[k] += v } FILENAME ~ /-A-s$/ { d[k] -= v }
-		FILENAME ~ /-B-l$/ { d[k] -= v } FILENAME ~ /-B-s$/ { d[k] += v }
-		END { for (k in d) if (d[k] / n > 500 || d[k] / n < -500) printf "%12.1f k  %s\n", d[k] / n / 1000, k }' \
-		"$out/fn-$base-A-l" "$out/fn-$base-A-s" "$out/fn-$base-B-l" "$out/fn-$base-B-s" |
-		sort -rn | head -25 | sed 's/^/    /'
+		FNR == 1 { f++ }
+		{ v = $1; $1 = ""; k = substr($0, 2); d[k] += (f == 1 || f == 4) ? v : -v }
+		END { for (k in d) if (d[k] / n > 300 || d[k] / n < -300) printf "%10.1f k  %s\n", d[k] / n / 1000, k }' \
+		"$out/cg-$base-$a-$large/$file" "$out/cg-$base-$a-$small/$file" \
+		"$out/cg-$base-$b-$large/$file" "$out/cg-$base-$b-$small/$file" |
+		sort -rn | awk -v n="$limit" 'NR <= n { print "    " $0 }'
 }
 instr() { # BUILD TITLE
-	local b=$1 kind base i
+	local b=$1 kind base i j
 	base=$(basename "$b")
 	declare -A per=()
 	for kind in "${kinds[@]}"; do
@@ -225,11 +232,12 @@ instr() { # BUILD TITLE
 	differences k '%10.1f' "${per[plain]}" "${per[control]}" "${per[chain]}"
 	for pair in "chain control" "control plain"; do
 		set -- $pair
-		cp "$out/cg-$base-$1-$large/functions.txt" "$out/fn-$base-A-l"
-		cp "$out/cg-$base-$1-$small/functions.txt" "$out/fn-$base-A-s"
-		cp "$out/cg-$base-$2-$large/functions.txt" "$out/fn-$base-B-l"
-		cp "$out/cg-$base-$2-$small/functions.txt" "$out/fn-$base-B-s"
-		top_functions "$b" "$1" "$2" "$1 - $2"
+		echo "  $1 - $2, by object (self):"
+		differ objects.txt "$1" "$2" 8
+		echo "  $1 - $2, by function (self):"
+		differ functions-no.txt "$1" "$2" 20
+		echo "  $1 - $2, by function (inclusive):"
+		differ functions-yes.txt "$1" "$2" 20
 	done
 }
 for b in "${builds[@]}"; do
