@@ -230,8 +230,8 @@ instr() { # BUILD TITLE
 		printf '  %-44s %10s k\n' "${labels[$i]}" "${per[${kinds[$i]}]}"
 	done
 	differences k '%10.1f' "${per[plain]}" "${per[control]}" "${per[chain]}"
-	for pair in "chain control" "control plain"; do
-		set -- $pair
+	for pair in chain:control control:plain; do
+		set -- "${pair%:*}" "${pair#*:}"
 		echo "  $1 - $2, by object (self):"
 		differ objects.txt "$1" "$2" 8
 		echo "  $1 - $2, by function (self):"
