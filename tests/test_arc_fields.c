@@ -70,6 +70,9 @@ static const struct {
 	{ " a\r\n\tb\r\n", " a\r\n\tb" },
 	{ "\n b\n", "\r\n b" },
 	{ "", "" },
+	{ " a\n\n\tb\r\n c\n\td", " a\r\n\r\n\tb\r\n c\r\n\td" },
+	{ "\n", "" },
+	{ " a\r\r\n\tb", " a\r\r\n\tb" },
 };
 
 START_TEST(test_keep)

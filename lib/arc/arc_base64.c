@@ -30,6 +30,37 @@ static const signed char sextet[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
 
+/*
+ * quads - from the start of p, whole groups of four digits decoded into
+ * out[*n..] while they last (no white space, no pad) and out has room;
+ * returns the octets of p consumed. The common case: signatures and keys
+ * are folded every 60-odd digits, and this takes about a fifth of the
+ * instructions per digit of the general loop (issue 14 profile).
+ */
+static size_t
+quads(const unsigned char *p, size_t len, unsigned char *out, size_t size, size_t *n)
+{
+	size_t count = len / 4, room = (size - *n) / 3, done = 0;
+	unsigned char *o = out + *n;
+
+	if (count > room)
+		count = room;
+	for (; done < count; done++, p += 4, o += 3) {
+		int a = sextet[p[0]], b = sextet[p[1]], c = sextet[p[2]], d = sextet[p[3]];
+		unsigned long q;
+
+		if ((a | b | c | d) < 0)
+			break;
+		q = (unsigned long)a << 18 | (unsigned long)b << 12 | (unsigned long)c << 6
+		    | (unsigned long)d;
+		o[0] = (unsigned char)(q >> 16);
+		o[1] = (unsigned char)(q >> 8);
+		o[2] = (unsigned char)q;
+	}
+	*n += 3 * done;
+	return 4 * done;
+}
+
 long
 arc_base64_decode(const char *s, size_t len, unsigned char *out, size_t size)
 {
@@ -38,8 +69,14 @@ arc_base64_decode(const char *s, size_t len, unsigned char *out, size_t size)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		int v = sextet[(unsigned char)s[i]];
+		int v;
 
+		if (bits == 0 && pad == 0) {
+			i += quads((const unsigned char *)s + i, len - i, out, size, &n);
+			if (i == len)
+				break;
+		}
+		v = sextet[(unsigned char)s[i]];
 		if (v == -2)
 			continue;
 		if (v == -3) {

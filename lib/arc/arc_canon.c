@@ -59,22 +59,28 @@ static unsigned char *
 relaxed_run(unsigned char *out, const char *value, size_t from, size_t to,
 	    struct relaxed_state *st)
 {
-	for (size_t i = from; i < to; i++) {
+	size_t i = from;
+
+	while (i < to) {
 		unsigned char c = (unsigned char)value[i];
 
-		if (c <= ' ') {
-			if (c == ' ' || c == '\t') {
-				st->pending_space = st->started;
-				continue;
-			}
-			if (c == '\r' || c == '\n')
-				continue;
+		if (c == ' ' || c == '\t') {
+			st->pending_space = st->started;
+			i++;
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			i++;
+			continue;
 		}
 		if (st->pending_space)
 			*out++ = ' ';
 		st->pending_space = 0;
 		st->started = 1;
-		*out++ = c;
+		/* the run up to the next control or space octet, without the state */
+		do
+			*out++ = value[i++];
+		while (i < to && (unsigned char)value[i] > ' ');
 	}
 	return out;
 }

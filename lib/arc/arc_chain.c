@@ -256,7 +256,9 @@ arc_chain_free(struct arc_chain **cp)
 	free(c->sets);
 	free(c->instances);
 	dkimv_bodyhash_free(&c->body);
-	for (size_t i = 0; i < c->nkeys; i++)
+	for (size_t i = 0; i < c->nkeys; i++) {
+		EVP_PKEY_CTX_free(c->keys[i].verify);
 		EVP_PKEY_free(c->keys[i].pkey);
+	}
 	free(c);
 }

@@ -130,14 +130,20 @@ arc_fields_keep(struct arc_fields *fs, const char *name, const char *value, size
 		memcpy(v, value, len);
 		v[len] = '\0';
 	} else {
+		/* libmilter folds with a bare LF: copy the lines, CR before each LF */
+		const char *p = value, *end = value + len, *lf;
 		char *w = v;
 
-		for (size_t i = 0; i < len; i++) {
-			if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+		while ((lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			memcpy(w, p, (size_t)(lf - p));
+			w += lf - p;
+			if (lf == value || lf[-1] != '\r')
 				*w++ = '\r';
-			*w++ = value[i];
+			*w++ = '\n';
+			p = lf + 1;
 		}
-		*w = '\0';
+		memcpy(w, p, (size_t)(end - p));
+		w[end - p] = '\0';
 	}
 	f = &fs->field[fs->count++];
 	f->name = out;

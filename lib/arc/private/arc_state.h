@@ -43,6 +43,7 @@ struct arc_chain {
 	struct arc_chain_key {
 		char name[256];		/* "<len of s>:s/d" */
 		void *pkey;		/* EVP_PKEY *, NULL with reason */
+		void *verify;		/* EVP_PKEY_CTX * set up at first use, or NULL */
 		const char *reason;
 	} keys[4];
 	size_t nkeys;
