@@ -266,10 +266,19 @@ dkimv_header(struct dkimv *v, const char *name, const char *value,
 	memcpy(v->hbuf, name, namelen);
 	n = namelen;
 	v->hbuf[n++] = ':';
+	/* runs between line feeds copied whole; a bare LF gets its CR */
 	for (size_t i = 0; i < value_len; i++) {
-		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r'))
+		const char *lf = memchr(value + i, '\n', value_len - i);
+		size_t run = lf != NULL ? (size_t)(lf - (value + i)) : value_len - i;
+
+		memcpy(v->hbuf + n, value + i, run);
+		n += run;
+		i += run;
+		if (i == value_len)
+			break;
+		if (i == 0 || value[i - 1] != '\r')
 			v->hbuf[n++] = '\r';
-		v->hbuf[n++] = value[i];
+		v->hbuf[n++] = '\n';
 	}
 	v->hbuf[n] = '\0';
 	st = dkim_header(v->dkim, (unsigned char *)v->hbuf, n);
