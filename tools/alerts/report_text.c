@@ -422,13 +422,19 @@ void
 report_text_alert(FILE *f, const struct record *r)
 {
 	char stamp[32], action[64], client[300], line[1024], safe[4 * sizeof(line)];
+	int via_arc = 0;
+	const char *via = record_forwarder(r, &via_arc);
+	int lookalike = r->lookalike_of != NULL && r->lookalike_of[0] != '\0';
 
 	report_action_text(action, sizeof(action), r->action_code, r->would_code, r->is_dry_run);
 	client_text(client, sizeof(client), r->ip, r->client);
-	snprintf(line, sizeof(line), "%s  %-10s  %-24s  %-30s  %s%s",
+	/* who vouched for a forwarded message, whom a look-alike imitates */
+	snprintf(line, sizeof(line), "%s  %-10s  %-24s  %-30s  %s%s%s%s%s%s%s",
 		 when(stamp, sizeof(stamp), r->when, r->has_time), action,
 		 r->from[0] ? r->from : "(none)", client, r->reason,
-		 r->overridden ? "  override=yes" : "");
+		 r->overridden ? "  override=yes" : "", via != NULL ? "  via=" : "",
+		 via != NULL ? via : "", via != NULL && via_arc ? " (arc)" : "",
+		 lookalike ? "  lookalike_of=" : "", lookalike ? r->lookalike_of : "");
 	text_escape(safe, sizeof(safe), line);
 	fprintf(f, "%s\n", safe);
 }
