@@ -201,7 +201,10 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	return reply(c, SMFIP_NR_MAIL);
 }
 
-/* on_envrcpt - the first recipient's domain is the reports' envelope_to; each may be protected from look-alikes */
+/*
+ * on_envrcpt - the first recipient's domain is the reports' envelope_to;
+ * each may be protected from look-alikes
+ */
 static sfsistat
 on_envrcpt(SMFICTX *ctx, char **argv)
 {

@@ -9,8 +9,9 @@
  *
  * Postfix's hold queue through postqueue/postcat/postsuper (-c DIR or
  * MAIL_CONFIG chooses the instance), or Sendmail's quarantined queue
- * files (-C FILE chooses its .cf; --mta or autodetection, mta.h); the logs as dmarcguard-alerts reads
- * them (--log FILE, repeatable; /var/log/mail.log by default). Queue ids
+ * files (-C FILE chooses its .cf; --mta or autodetection, mta.h); the
+ * logs as dmarcguard-alerts reads them (--log FILE, repeatable;
+ * /var/log/mail.log by default). Queue ids
  * are checked before anything is asked of the MTA; release and delete
  * act only on messages held in quarantine and log each action to syslog
  * (audit.h). See docs/dmarcguard-quarantine.8.

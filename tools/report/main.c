@@ -125,7 +125,8 @@ cmd_send(struct report_store *st, const struct config *cfg, const struct options
 	};
 	struct reports_sender s = {
 		.store = st, .id = &id, .sendmail = cfg->report_sendmail, .from = cfg->report_from,
-		.retry_days = cfg->report_retry_days, .max_bytes = cfg->report_max_bytes, .outdir = o->dry_run ? o->outdir : NULL,
+		.retry_days = cfg->report_retry_days, .max_bytes = cfg->report_max_bytes,
+		.outdir = o->dry_run ? o->outdir : NULL,
 		.now = now,
 	};
 	struct resolver_settings rs;
